@@ -1,0 +1,32 @@
+// Pure text for the status bar item shown on plan files.
+import type { PlanSummary } from '../../../shared/protocol';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "12h", "12.5h": at most two decimals, no trailing zeros. */
+export function formatHours(hours: number): string {
+  if (!Number.isFinite(hours)) return '?h';
+  return `${Math.round(hours * 100) / 100}h`;
+}
+
+export interface StatusText {
+  text: string;
+  tooltip: string;
+}
+
+/** `$(checklist) 12 tasks · 2 problems · 48h critical path` plus a tooltip with the details. */
+export function formatSummary(summary: Pick<PlanSummary, 'taskCount' | 'errors' | 'warnings' | 'criticalPathHours'>): StatusText {
+  const problems = summary.errors + summary.warnings;
+  const parts = [plural(summary.taskCount, 'task'), plural(problems, 'problem')];
+  if (summary.criticalPathHours > 0) parts.push(`${formatHours(summary.criticalPathHours)} critical path`);
+  const text = `$(checklist) ${parts.join(' · ')}`;
+  const tooltip = [
+    `Planmark: ${plural(summary.taskCount, 'task')}`,
+    `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`,
+    summary.criticalPathHours > 0
+      ? `Critical path: ${formatHours(summary.criticalPathHours)}`
+      : 'Critical path: no estimated hours',
+    'Click to go to a task',
+  ].join('\n');
+  return { text, tooltip };
+}

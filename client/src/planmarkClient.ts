@@ -1,0 +1,120 @@
+// Starts the Planmark language server lazily (once a plan is open) and gives the rest of the
+// extension one place to send custom requests and hear PlanChanged notifications.
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { PlanChangedNotification, type PlanChangedParams } from '../../shared/protocol';
+import { isPlan, PLAN_SCHEMES } from './planDocuments';
+
+export class PlanmarkClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private disposed = false;
+  private crashReported = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly planChanged = new vscode.EventEmitter<PlanChangedParams>();
+  private readonly running = new vscode.EventEmitter<void>();
+  /** The server re-analysed a plan (debounced on its side). */
+  readonly onPlanChanged = this.planChanged.event;
+  /** The server is (again) running: state that came from it should be requested anew. */
+  readonly onDidStart = this.running.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly output: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.planChanged,
+      this.running,
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        if (!this.starting && isPlan(document)) void this.start().catch(() => undefined);
+      }),
+    );
+    if (vscode.workspace.textDocuments.some((d) => isPlan(d))) void this.start().catch(() => undefined);
+  }
+
+  get isStarted(): boolean {
+    return this.starting !== undefined;
+  }
+
+  /** The running client, starting the server first when needed. */
+  start(): Promise<LanguageClient> {
+    if (this.disposed) return Promise.reject(new Error('Planmark is shutting down'));
+    this.starting ??= this.createAndStart().catch((error: unknown) => {
+      this.output.error(`Planmark language server failed to start: ${String(error)}`);
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async createAndStart(): Promise<LanguageClient> {
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
+    // Filled in once the client exists: the default handler needs the client.
+    let fallback: ErrorHandler | undefined;
+    const errorHandler: ErrorHandler = {
+      error: (error, message, count) => fallback!.error(error, message, count),
+      closed: async () => {
+        const result = await fallback!.closed();
+        if (result.action !== CloseAction.Restart) return result; // The client tells the user itself.
+        if (!this.crashReported) {
+          this.crashReported = true;
+          void vscode.window
+            .showWarningMessage(
+              'The Planmark language server stopped unexpectedly and is being restarted. Details are in the "Planmark" output.',
+              'Show Output',
+            )
+            .then((choice) => choice && this.output.show(true));
+        }
+        // Told once above; later restarts only go to the log.
+        return { ...result, handled: true };
+      },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: PLAN_SCHEMES.map((scheme) => ({ language: 'markdown', scheme })),
+      synchronize: { configurationSection: 'planmark' },
+      outputChannel: this.output,
+      errorHandler,
+    };
+    const client = new LanguageClient('planmark', 'Planmark', serverOptions, clientOptions);
+    fallback = client.createDefaultErrorHandler();
+    this.client = client;
+    this.disposables.push(
+      client.onNotification(PlanChangedNotification.method, (params: PlanChangedParams) => this.planChanged.fire(params)),
+      client.onDidChangeState((e) => {
+        if (e.newState === State.Running) this.running.fire();
+      }),
+    );
+    await client.start();
+    return client;
+  }
+
+  /** Sends a custom request (method names come from shared/protocol.ts). */
+  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+    const client = await this.start();
+    return client.sendRequest<R>(method, params, token);
+  }
+
+  async stop(): Promise<void> {
+    this.disposed = true;
+    const client = this.client;
+    this.client = undefined;
+    if (client && client.state !== State.Stopped) await client.stop();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.stop();
+  }
+}

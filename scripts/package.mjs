@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Packages the extension into planmark.vsix with vsce and prints its size and contents.
+// Run through `npm run package`, which first builds minified bundles without source maps.
+// The bundles carry all their runtime code, so vsce is told to skip node_modules
+// (--no-dependencies). What goes in is decided by .vscodeignore; this script refuses a VSIX
+// that holds anything it should not (sources, maps, tests, node_modules).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const out = path.join(root, process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'planmark.vsix');
+
+for (const f of ['dist/extension.js', 'dist/server.js']) {
+  if (!fs.existsSync(path.join(root, f))) {
+    console.error(`package: ${f} is missing; run \`node scripts/build.mjs --production\` first (npm run package does).`);
+    process.exit(1);
+  }
+}
+const maps = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.map')) : [];
+if (maps.length) console.warn(`package: dist/ has source maps (${maps.join(', ')}); .vscodeignore leaves them out.`);
+
+const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, VSCE_TELEMETRY_DISABLED: '1' },
+});
+if (result.status !== 0) {
+  console.error(`package: vsce package failed (exit ${result.status ?? result.signal}).`);
+  process.exit(result.status || 1);
+}
+
+/** Entries of a zip file from its central directory: name, compressed and uncompressed size. */
+function zipEntries(file) {
+  const buf = fs.readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error(`${file} is not a zip file`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const entries = [];
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('corrupt central directory');
+    const compressed = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nameLength = buf.readUInt16LE(p + 28);
+    const extraLength = buf.readUInt16LE(p + 30);
+    const commentLength = buf.readUInt16LE(p + 32);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLength);
+    entries.push({ name, compressed, size });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const entries = zipEntries(out);
+const total = fs.statSync(out).size;
+console.log(`\n${path.relative(root, out)}: ${kb(total)} (${(total / 1024 / 1024).toFixed(2)} MiB), ${entries.length} files`);
+const width = Math.max(...entries.map((e) => e.name.length));
+for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  console.log(`  ${e.name.padEnd(width)}  ${kb(e.size).padStart(11)}  (${kb(e.compressed)} packed)`);
+}
+
+// Refuse what must never ship.
+const forbidden = entries
+  .map((e) => e.name.replace(/^extension\//, ''))
+  .filter(
+    (n) =>
+      n.startsWith('node_modules/') ||
+      n.endsWith('.map') ||
+      /\.(ts|mts|cts)$/.test(n) ||
+      /^(client|server|shared|webview|test|scripts|bench|docs|examples|\.ci|bin)\//.test(n),
+  );
+if (forbidden.length) {
+  console.error(`package: the VSIX holds files it must not ship:\n  ${forbidden.join('\n  ')}\nFix .vscodeignore.`);
+  process.exit(1);
+}

@@ -1,0 +1,423 @@
+#!/usr/bin/env node
+// Runs the VS Code mocha suites (test/vscode/suite/*.test.ts) inside a real VS Code, with this
+// repository as the extension under development.
+//
+//   node scripts/vscode-test/run.mjs [--suite <dir>] [--workspace <dir>] [--extension <dir>]
+//                                    [--backend auto|electron|code-server] [--timeout <s>]
+//                                    [--grep <regexp>] [--verbose]
+//
+// Back ends (PLANMARK_TEST_VSCODE=electron|code-server forces one, default auto):
+//   electron     @vscode/test-electron: downloads VS Code (fails fast when offline);
+//   code-server  code-server 4.100.3 from npm, installed into .vscode-test/ on first use,
+//                driven by headless Debian chromium through playwright-core.
+// In auto mode electron is tried first; when VS Code cannot be downloaded (or no display can
+// be had for it) code-server runs instead. When neither can run this exits non-zero: never skips.
+//
+// Environment:
+//   PLANMARK_TEST_VSCODE        backend (as --backend)
+//   PLANMARK_TEST_TIMEOUT       overall timeout in seconds (default 600)
+//   PLANMARK_TEST_GREP          mocha grep (as --grep)
+//   PLANMARK_SCREENSHOT=<png>   screenshot of the workbench when the suite ends (code-server)
+//   PLANMARK_SCREENSHOT_DIR     where suite-requested screenshots go (default out/screenshots;
+//                               set it to docs to refresh the pictures of the docs)
+//   PLANMARK_TEST_VERBOSE=1     echo code-server's and the browser's logs
+// Every other variable of this process reaches the extension host (it is set on code-server).
+//
+// Suites can ask for screenshots and evaluate expressions in webview frames: see
+// test/vscode/harness.ts (protocol: PLANMARK_SCREENSHOT_NOW / PLANMARK_QUERY / PLANMARK_QUERY_PAGE
+// lines in the suite's log, answers as JSON files in out/vscode-queries/).
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import { createRequire } from 'node:module';
+import { bundleSuite } from './bundle.mjs';
+import { ensureCodeServer, DEFAULT_CODE_SERVER_VERSION } from './install-code-server.mjs';
+import {
+  ROOT, startCodeServer, waitHealthy, launchChromium, remoteUri, workbenchUrl, mkTempDir, which, sleep,
+} from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const log = (...a) => console.error('[vscode-test]', ...a);
+
+// ---------------------------------------------------------------- arguments
+function parseArgs(argv) {
+  const o = {
+    suite: undefined,
+    workspace: undefined,
+    extension: ROOT,
+    backend: process.env.PLANMARK_TEST_VSCODE || 'auto',
+    timeout: Number(process.env.PLANMARK_TEST_TIMEOUT) || 600,
+    grep: process.env.PLANMARK_TEST_GREP || undefined,
+    verbose: !!process.env.PLANMARK_TEST_VERBOSE,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--suite') o.suite = path.resolve(val());
+    else if (a === '--workspace') o.workspace = path.resolve(val());
+    else if (a === '--extension') o.extension = path.resolve(val());
+    else if (a === '--backend') o.backend = val();
+    else if (a === '--timeout') o.timeout = Number(val());
+    else if (a === '--grep') o.grep = val();
+    else if (a === '--verbose') o.verbose = true;
+    else if (a === '-h' || a === '--help') {
+      console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 28).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      process.exit(0);
+    } else throw new Error(`unknown argument: ${a}`);
+  }
+  if (!['auto', 'electron', 'code-server'].includes(o.backend)) {
+    throw new Error(`unknown backend ${o.backend} (auto, electron or code-server)`);
+  }
+  if (!o.workspace) {
+    o.workspace = path.join(ROOT, 'test', 'fixtures');
+    if (!fs.existsSync(o.workspace)) o.workspace = path.join(ROOT, 'examples');
+  }
+  return o;
+}
+
+class Unavailable extends Error {}
+
+// ---------------------------------------------------------------- electron back end
+async function startXvfb() {
+  if (process.platform !== 'linux' || process.env.DISPLAY) return null;
+  const xvfb = which('Xvfb');
+  if (!xvfb) throw new Unavailable('no DISPLAY and no Xvfb for the VS Code window (apt-get install xvfb)');
+  const { spawn } = await import('node:child_process');
+  const display = `:${90 + (process.pid % 400)}`;
+  const child = spawn(xvfb, [display, '-screen', '0', '1440x900x24', '-nolisten', 'tcp'], { stdio: 'ignore', detached: true });
+  const kill = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  process.on('exit', kill);
+  await sleep(500);
+  process.env.DISPLAY = display;
+  return kill;
+}
+
+async function runElectron(o, bundle, suiteEnv) {
+  let testElectron;
+  try {
+    testElectron = require('@vscode/test-electron');
+  } catch (e) {
+    throw new Unavailable(`@vscode/test-electron is not installed (${e.message})`);
+  }
+  const version = process.env.PLANMARK_VSCODE_VERSION || 'stable';
+  log(`electron: getting VS Code ${version} (@vscode/test-electron) ...`);
+  let exe;
+  try {
+    exe = await Promise.race([
+      testElectron.downloadAndUnzipVSCode({
+        version,
+        cachePath: path.join(ROOT, '.vscode-test'),
+        timeout: 15_000,
+      }),
+      // The idle timeout only covers stalls; the version look-up must fail fast too.
+      sleep(Number(process.env.PLANMARK_VSCODE_DOWNLOAD_TIMEOUT || 300) * 1000).then(() => {
+        throw new Error('download timed out');
+      }),
+    ]);
+  } catch (e) {
+    throw new Unavailable(`cannot download VS Code: ${e.message ?? e}`);
+  }
+  const stopXvfb = await startXvfb();
+  const state = mkTempDir('planmark-vscode-electron-');
+  try {
+    log(`electron: running ${path.relative(ROOT, bundle.outDir)} in ${exe}`);
+    const code = await testElectron.runTests({
+      vscodeExecutablePath: exe,
+      extensionDevelopmentPath: o.extension,
+      extensionTestsPath: bundle.indexJs,
+      extensionTestsEnv: suiteEnv,
+      launchArgs: [
+        o.workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--disable-gpu',
+        '--no-sandbox',
+        '--user-data-dir', path.join(state, 'user-data'),
+        '--extensions-dir', path.join(state, 'extensions'),
+      ],
+    });
+    return code;
+  } catch (e) {
+    // TestRunFailedError: the suite failed (or VS Code crashed); not an availability problem.
+    log(`electron: ${e.message ?? e}`);
+    return typeof e.code === 'number' && e.code !== 0 ? e.code : 1;
+  } finally {
+    stopXvfb?.();
+    fs.rmSync(state, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- code-server back end
+function writeJsonAtomic(file, data) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(data, null, 2));
+  fs.renameSync(tmp, file);
+}
+
+function parseExpression(rest) {
+  const s = (rest ?? '').trim();
+  if (s.startsWith('"')) {
+    try {
+      return JSON.parse(s);
+    } catch {
+      /* plain text */
+    }
+  }
+  return s;
+}
+
+const WEBVIEW_URL = /\/webview\/|vscode-webview|webview\/browser\/pre/;
+
+/** Handles the suite's requests (screenshots, frame queries) arriving through its log. */
+function makeRequestHandler(page, ipcDir, screenshotDir) {
+  const seen = new Set();
+  let chain = Promise.resolve();
+  const handle = async (kind, id, rest) => {
+    if (kind === 'SCREENSHOT_NOW') {
+      const file = path.join(screenshotDir, `${id}.png`);
+      try {
+        fs.mkdirSync(screenshotDir, { recursive: true });
+        await page.screenshot({ path: file });
+        log(`screenshot ${path.relative(ROOT, file)}`);
+        writeJsonAtomic(path.join(ipcDir, `${id}.screenshot.json`), { ok: true, path: file });
+      } catch (e) {
+        writeJsonAtomic(path.join(ipcDir, `${id}.screenshot.json`), { ok: false, error: String(e?.message ?? e) });
+      }
+      return;
+    }
+    const expression = parseExpression(rest);
+    const frames = kind === 'QUERY_PAGE' ? [page.mainFrame()] : page.frames().filter((f) => f !== page.mainFrame());
+    const results = [];
+    for (const f of frames) {
+      const url = f.url();
+      let webviewContent = false;
+      try {
+        // The content of a webview sits in the innermost of its two frames (`active-frame`).
+        webviewContent = WEBVIEW_URL.test(url) && f.childFrames().length === 0;
+      } catch {
+        /* detached */
+      }
+      const r = { url, name: f.name(), webviewContent };
+      try {
+        r.value = await f.evaluate(expression);
+      } catch (e) {
+        r.error = String(e?.message ?? e).split('\n')[0];
+      }
+      results.push(r);
+    }
+    writeJsonAtomic(path.join(ipcDir, `${id}.json`), { ok: true, id, results });
+  };
+  return (text) => {
+    for (const line of text.split(/\r?\n/)) {
+      const m = /PLANMARK_(SCREENSHOT_NOW|QUERY_PAGE|QUERY)\s+([\w.-]+)(?:[ \t]+(.*))?/.exec(line);
+      if (!m) continue;
+      const key = `${m[1]} ${m[2]}`;
+      if (seen.has(key)) continue; // the same line can come twice (console and log)
+      seen.add(key);
+      chain = chain.then(() => handle(m[1], m[2], m[3])).catch((e) => log(`request ${key} failed: ${e.message}`));
+    }
+  };
+}
+
+/** Formats the args of window.codeAutomationLog(type, args) as text (printf-style, like console.log). */
+function formatLogArgs(args) {
+  if (!Array.isArray(args)) args = [args];
+  return util.format(...args);
+}
+
+// Workbench messages that come with every offline run: hidden unless --verbose.
+const NOISE = [
+  /^Resolving connection token/,
+  /^Resolved connection token/,
+  /^Creating a socket/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore:/,
+  /^Creation of workbench contribution '.*' took \d+ms/,
+  /getaddrinfo (ENOTFOUND|EAI_AGAIN)/,
+  /vsda/,
+];
+const isNoise = (text) => NOISE.some((re) => re.test(text));
+
+async function runCodeServer(o, bundle, suiteEnv) {
+  const version = process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
+  let entry;
+  try {
+    entry = await ensureCodeServer({ version, log });
+  } catch (e) {
+    throw new Unavailable(`code-server: ${e.message}`);
+  }
+  let browser;
+  try {
+    browser = await launchChromium();
+  } catch (e) {
+    throw new Unavailable(`chromium: ${e.message}`);
+  }
+  const state = mkTempDir('planmark-vscode-cs-');
+  const ipcDir = suiteEnv.PLANMARK_TEST_IPC_DIR;
+  const screenshotDir = path.resolve(ROOT, process.env.PLANMARK_SCREENSHOT_DIR || path.join('out', 'screenshots'));
+  let server;
+  const t0 = Date.now();
+  try {
+    server = await startCodeServer({ entry, workspace: o.workspace, stateDir: state, env: suiteEnv, echo: o.verbose });
+    await waitHealthy(server);
+    log(`code-server ${version} up on 127.0.0.1:${server.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    let resolveExit;
+    const exited = new Promise((r) => (resolveExit = r));
+    const onRequest = makeRequestHandler(page, ipcDir, screenshotDir);
+    const output = [];
+    // PLANMARK_SCREENSHOT: taken when mocha prints its summary (the extension host is still up,
+    // unlike after codeAutomationExit), else when the run ends.
+    let finalShot = null;
+    const takeFinalShot = () => {
+      if (finalShot || !process.env.PLANMARK_SCREENSHOT) return finalShot;
+      const file = path.resolve(process.env.PLANMARK_SCREENSHOT);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      finalShot = page.screenshot({ path: file }).then(
+        () => log(`screenshot ${file}`),
+        (e) => log(`screenshot failed: ${e.message}`),
+      );
+      return finalShot;
+    };
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = formatLogArgs(args);
+      output.push(text);
+      onRequest(text);
+      if (/^\s*\d+ passing/.test(text)) takeFinalShot();
+      if (!o.verbose && (isNoise(text) || /^PLANMARK_(SCREENSHOT_NOW|QUERY)/.test(text))) return;
+      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    if (o.verbose) {
+      page.on('console', (m) => process.stderr.write(`[browser ${m.type()}] ${m.text()}\n`));
+    }
+    page.on('pageerror', (e) => o.verbose && process.stderr.write(`[browser pageerror] ${e.message}\n`));
+    const crashed = new Promise((r) => page.on('crash', () => r('the workbench page crashed')));
+    const serverDied = new Promise((r) => {
+      server.child.on('exit', (c, s) => r(`code-server exited during the run (${c ?? s})`));
+    });
+
+    const payload = [
+      ['extensionDevelopmentPath', remoteUri(server.port, o.extension)],
+      ['extensionTestsPath', remoteUri(server.port, bundle.outDir)],
+    ];
+    await page.goto(workbenchUrl(server.port, o.workspace, payload), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+
+    const outcome = await Promise.race([
+      exited.then((code) => ({ code })),
+      crashed.then((error) => ({ error })),
+      serverDied.then((error) => ({ error })),
+    ]);
+    // Let pending requests and late log lines land.
+    await sleep(300);
+    await takeFinalShot();
+    if (outcome.error) {
+      log(`ERROR: ${outcome.error}. code-server's log:\n${server.tailLog()}`);
+      return 1;
+    }
+    summarize(output.join('\n'), outcome.code);
+    if (outcome.code !== 0 && !o.verbose && !/\d+ passing/.test(output.join('\n'))) {
+      log(`code-server's log (last lines):\n${server.tailLog(25)}`);
+    }
+    return outcome.code;
+  } finally {
+    server?.kill();
+    await browser.close().catch(() => {});
+    fs.rmSync(state, { recursive: true, force: true });
+  }
+}
+
+function summarize(text, code) {
+  const passing = /(\d+) passing/.exec(text);
+  const failing = /(\d+) failing/.exec(text);
+  const pending = /(\d+) pending/.exec(text);
+  const p = passing ? Number(passing[1]) : 0;
+  const f = failing ? Number(failing[1]) : code === 0 ? 0 : 1;
+  log(`VS Code suite exit code ${code}`);
+  console.log(`vscode: ${p} passed, ${f} failed${pending ? `, ${pending[1]} skipped` : ''}`);
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(path.join(o.extension, 'package.json'))) throw new Error(`no package.json in the extension folder ${o.extension}`);
+  if (!fs.existsSync(o.workspace)) throw new Error(`workspace folder not found: ${o.workspace}`);
+
+  const tb = Date.now();
+  const bundle = await bundleSuite(o.suite);
+  log(`bundled ${bundle.tests.length} test file(s) into ${path.relative(ROOT, bundle.outDir)} in ${Date.now() - tb} ms`);
+
+  const ipcDir = path.join(ROOT, 'out', 'vscode-queries');
+  fs.rmSync(ipcDir, { recursive: true, force: true });
+  fs.mkdirSync(ipcDir, { recursive: true });
+  const baseEnv = {
+    PLANMARK_REPO_ROOT: ROOT,
+    PLANMARK_TEST_WORKSPACE: o.workspace,
+    PLANMARK_TEST_MOCHA_TIMEOUT: process.env.PLANMARK_TEST_MOCHA_TIMEOUT || '60000',
+    ...(o.grep ? { PLANMARK_TEST_GREP: o.grep } : {}),
+  };
+
+  const attempts = o.backend === 'auto' ? ['electron', 'code-server'] : [o.backend];
+  const reasons = [];
+  for (const backend of attempts) {
+    try {
+      if (backend === 'electron') {
+        return await runElectron(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'electron' });
+      }
+      return await runCodeServer(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir });
+    } catch (e) {
+      if (!(e instanceof Unavailable)) throw e;
+      reasons.push(`${backend}: ${e.message}`);
+      log(`${backend} back end unavailable: ${e.message}`);
+    }
+  }
+  throw new Error(`no VS Code could run the tests:\n  ${reasons.join('\n  ')}`);
+}
+
+const timeoutS = Number(process.env.PLANMARK_TEST_TIMEOUT) || 600;
+let overall;
+const finish = (code) => {
+  clearTimeout(overall);
+  process.exitCode = code;
+  // Exit explicitly: stray handles (playwright, timers) must not keep us alive. The 'exit'
+  // handlers kill code-server's process group.
+  setTimeout(() => process.exit(code), 50);
+};
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    log(`${sig}: stopping`);
+    process.exit(130);
+  });
+}
+main().then(
+  (code) => finish(typeof code === 'number' ? code : 1),
+  (e) => {
+    log(`ERROR: ${e.message ?? e}`);
+    finish(1);
+  },
+);
+// The argument can also set the timeout; read it from argv without failing on bad input.
+{
+  const i = process.argv.indexOf('--timeout');
+  const s = i > 0 ? Number(process.argv[i + 1]) || timeoutS : timeoutS;
+  overall = setTimeout(() => {
+    log(`ERROR: timed out after ${s} s`);
+    process.exit(1);
+  }, s * 1000);
+}

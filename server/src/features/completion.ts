@@ -1,0 +1,208 @@
+// Completions where a plan expects something specific: task IDs in a Depends On cell, a
+// **Tasks:** line and the mermaid graph; the next free ID in a new task row; missing section
+// headings after "## "; the allowed values of Impact, Method and Approved.
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
+} from 'vscode-languageserver-types';
+import { dependencyGraph, nextFreeTaskId, stepsByTask, type Plan, type Table } from '../plan';
+import type { PlanmarkSettings } from '../../../shared/settings';
+import { templateSections } from '../template';
+import { describeTask } from './hover';
+import { normalizeSectionTitle, toRange } from './util';
+
+/** Characters that open an ID or value slot; VS Code has automatic suggestions off for Markdown. */
+export const COMPLETION_TRIGGER_CHARACTERS = [',', '|', ' ', '_', '-', '[', '#'];
+
+interface Slot {
+  /** Start and end of the word being typed. */
+  start: number;
+  end: number;
+}
+
+function wordAround(text: string, offset: number): Slot {
+  let start = offset;
+  while (start > 0 && /[A-Za-z0-9_-]/.test(text[start - 1])) start--;
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_]/.test(text[end])) end++;
+  return { start, end };
+}
+
+function cellIndexAt(line: string, column: number): number {
+  let index = -1;
+  let sawContent = false;
+  for (let i = 0; i < column && i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '|') index++;
+    else if (!sawContent && c !== ' ' && c !== '\t') {
+      sawContent = true;
+      if (index === -1) index = 0; // a row without a leading pipe
+    }
+  }
+  return Math.max(0, index);
+}
+
+function tableAt(plan: Plan, offset: number): Table | undefined {
+  return plan.tables.find((t) => t.span.start <= offset && offset <= t.span.end);
+}
+
+export function complete(plan: Plan, position: Position, settings: PlanmarkSettings): CompletionList {
+  void settings;
+  const offset = plan.lines.offsetAt(position);
+  const lineStart = plan.lines.offsetAt({ line: position.line, character: 0 });
+  const lineText = plan.text.slice(lineStart, plan.lines.offsetAt({ line: position.line + 1, character: 0 })).replace(/\r?\n$|\r$/, '');
+  const before = lineText.slice(0, offset - lineStart);
+  const word = wordAround(plan.text, offset);
+  const items: CompletionItem[] = [];
+
+  // "## " at the start of a line: missing template sections.
+  const heading = /^(#{2,3})[ \t]+([^#]*)$/.exec(before);
+  if (heading) {
+    return { isIncomplete: false, items: sectionItems(plan, heading[1].length, lineStart + heading[0].length - heading[2].length, offset) };
+  }
+
+  const table = tableAt(plan, offset);
+  if (table && offset >= lineStart) {
+    const header = table.header.map((c) => c.text.replace(/[*_`]/g, '').trim().toLowerCase());
+    const cell = cellIndexAt(lineText, offset - lineStart);
+    const row = table.rows.find((r) => r.span.start <= offset && offset <= r.span.end);
+    const isTaskTable = header.includes('task') && header.some((h) => h.startsWith('depends'));
+    if (isTaskTable && row) {
+      const taskCol = header.indexOf('task');
+      const dependsCol = header.findIndex((h) => h.startsWith('depends'));
+      if (cell === taskCol) return { isIncomplete: false, items: newIdItems(plan, word) };
+      if (cell === dependsCol) {
+        const rowTask = plan.tasks.find((t) => t.rowSpan.start === row.span.start)?.id;
+        const already = new Set(plan.tasks.find((t) => t.rowSpan.start === row.span.start)?.dependsOn.map((d) => d.id) ?? []);
+        return { isIncomplete: false, items: taskIdItems(plan, word, { exclude: rowTask, already }) };
+      }
+    }
+    const impact = header.indexOf('impact');
+    if (impact >= 0 && cell === impact) return valueItems(plan, word, ['High', 'Med', 'Low'], 'Impact');
+    const method = header.indexOf('method');
+    if (method >= 0 && cell === method) return valueItems(plan, word, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method');
+    return { isIncomplete: false, items };
+  }
+
+  // A step's **Tasks:** line.
+  const step = plan.steps.find((s) => s.tasksField && s.tasksField.lineSpan.start <= offset && offset <= s.tasksField.lineSpan.end);
+  if (step && step.tasksField && offset >= step.tasksField.keySpan.end) {
+    const listed = new Set(step.tasks.map((t) => t.id));
+    return { isIncomplete: false, items: taskIdItems(plan, word, { already: listed, preferUnscheduled: true }) };
+  }
+
+  // Approved: Yes / No.
+  const approved = plan.footer.get('Approved');
+  if (approved && approved.lineSpan.start <= offset && offset <= approved.lineSpan.end && offset >= approved.keySpan.end) {
+    return valueItems(plan, word, ['Yes', 'No'], 'Approved');
+  }
+
+  // Inside the mermaid graph.
+  const graph = plan.mermaid.find((m) => m.contentStart <= offset && offset < m.span.end);
+  if (graph) return { isIncomplete: false, items: taskIdItems(plan, word, {}) };
+
+  return { isIncomplete: false, items };
+}
+
+function taskIdItems(
+  plan: Plan,
+  word: Slot,
+  options: { exclude?: string; already?: Set<string>; preferUnscheduled?: boolean },
+): CompletionItem[] {
+  const graph = dependencyGraph(plan);
+  // Offering a task that depends (transitively) on the row's task would close a cycle.
+  const blocked = new Set<string>();
+  if (options.exclude) {
+    const queue = [options.exclude];
+    for (let head = 0; head < queue.length; head++) {
+      for (const w of graph.dependents.get(queue[head]) ?? []) {
+        if (!blocked.has(w)) {
+          blocked.add(w);
+          queue.push(w);
+        }
+      }
+    }
+    blocked.add(options.exclude);
+  }
+  const steps = stepsByTask(plan);
+  const range = toRange(plan, word);
+  const items: CompletionItem[] = [];
+  let index = 0;
+  for (const task of plan.taskById.values()) {
+    index++;
+    if (blocked.has(task.id) || options.already?.has(task.id)) continue;
+    const stepTitles = (steps.get(task.id) ?? []).map((i) => plan.steps[i].title);
+    const deps = graph.prerequisites.get(task.id) ?? [];
+    const unscheduled = stepTitles.length === 0;
+    items.push({
+      label: task.id,
+      kind: CompletionItemKind.Reference,
+      detail: [task.hoursCell?.text ? `${task.hoursCell.text} h` : undefined, deps.length ? `after ${deps.join(', ')}` : undefined, stepTitles[0]]
+        .filter(Boolean)
+        .join(' · '),
+      documentation: { kind: 'markdown', value: describeTask(plan, task.id) },
+      textEdit: { range, newText: task.id },
+      filterText: task.id,
+      sortText: `${options.preferUnscheduled && !unscheduled ? '1' : '0'}${String(index).padStart(6, '0')}`,
+    });
+  }
+  return items;
+}
+
+function newIdItems(plan: Plan, word: Slot): CompletionItem[] {
+  const range = toRange(plan, word);
+  const next = nextFreeTaskId(plan);
+  const items: CompletionItem[] = [
+    { label: next, kind: CompletionItemKind.Constant, detail: 'next free task ID', textEdit: { range, newText: next }, sortText: '0' },
+  ];
+  // Tasks the steps or graph name but the table lacks are the next rows people write.
+  const referenced = new Set(plan.mentions.filter((m) => m.kind === 'step' || m.kind === 'mermaid').map((m) => m.id));
+  let i = 0;
+  for (const id of referenced) {
+    if (plan.taskById.has(id) || id === next) continue;
+    items.push({
+      label: id,
+      kind: CompletionItemKind.Constant,
+      detail: 'named in a step or the graph, no row yet',
+      textEdit: { range, newText: id },
+      sortText: `1${String(i++).padStart(6, '0')}`,
+    });
+  }
+  return items;
+}
+
+function valueItems(plan: Plan, word: Slot, values: string[], what: string): CompletionList {
+  const range = toRange(plan, word);
+  return {
+    isIncomplete: false,
+    items: values.map((v, i) => ({
+      label: v,
+      kind: CompletionItemKind.EnumMember,
+      detail: what,
+      textEdit: { range, newText: v },
+      sortText: String(i),
+    })),
+  };
+}
+
+function sectionItems(plan: Plan, level: number, start: number, offset: number): CompletionItem[] {
+  const present = new Set(plan.sections.filter((s) => s.level === level).map((s) => normalizeSectionTitle(s.title)));
+  const range = toRange(plan, { start, end: Math.max(offset, start) });
+  return templateSections()
+    .filter((s) => s.level === level && !present.has(normalizeSectionTitle(s.title)))
+    .map((s, i) => ({
+      label: s.title,
+      kind: CompletionItemKind.Module,
+      detail: 'missing template section',
+      textEdit: { range, newText: s.title },
+      insertTextFormat: InsertTextFormat.PlainText,
+      sortText: String(i).padStart(4, '0'),
+    }));
+}

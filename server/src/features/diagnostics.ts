@@ -1,0 +1,467 @@
+// Plan diagnostics. Severities follow one rule: an error is a plan that is wrong, a warning
+// is two statements that disagree or a schedule out of order, information is an unfilled
+// placeholder. A rule that cannot be sure stays quiet.
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import { DIAGNOSTIC_CODES, type DiagnosticCode, type PlanmarkSettings, type SeveritySetting } from '../../../shared/settings';
+import {
+  dependencyGraph,
+  edgeKey,
+  findDependencyCycles,
+  stepsByTask,
+  type Plan,
+  type Span,
+} from '../plan';
+import { lineLabel, normalizeSectionTitle, toRange } from './util';
+
+export interface DiagnosticData {
+  /** Task involved (undefined task, duplicated dependency...). */
+  id?: string;
+  from?: string;
+  to?: string;
+  section?: string;
+  /** Range to delete for duplicate-dependency fixes. */
+  remove?: Span;
+  /** Version the diagnostic was computed for. */
+  version?: number;
+}
+
+interface Draft {
+  code: DiagnosticCode;
+  span: Span;
+  message: string;
+  related?: { span: Span; message: string }[];
+  data?: DiagnosticData;
+}
+
+const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
+const IMPACTS = new Set(['high', 'med', 'medium', 'low']);
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isRealDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+function isPlaceholderValue(value: string): boolean {
+  return value === '' || /^\[[^\]]*\]$/.test(value) || value === 'Yes/No' || value === 'High/Med/Low';
+}
+
+function stripInline(value: string): string {
+  return value.replace(/^[`*_]+|[`*_]+$/g, '').trim();
+}
+
+function severityOf(code: DiagnosticCode, settings: PlanmarkSettings): DiagnosticSeverity | undefined {
+  const setting: SeveritySetting = settings.diagnostics[code] ?? DIAGNOSTIC_CODES[code].severity;
+  switch (setting) {
+    case 'error':
+      return DiagnosticSeverity.Error;
+    case 'warning':
+      return DiagnosticSeverity.Warning;
+    case 'information':
+      return DiagnosticSeverity.Information;
+    case 'hint':
+      return DiagnosticSeverity.Hint;
+    default:
+      return undefined;
+  }
+}
+
+export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings): Diagnostic[] {
+  const drafts: Draft[] = [];
+  checkTasks(plan, drafts);
+  checkGraphAgreement(plan, drafts);
+  checkCycles(plan, drafts);
+  checkSteps(plan, drafts);
+  checkDates(plan, drafts);
+  checkSections(plan, settings, drafts);
+  checkTables(plan, drafts);
+  checkFences(plan, drafts);
+  for (const p of plan.placeholders) {
+    drafts.push({ code: 'placeholder', span: p.span, message: `Unfilled template placeholder ${p.text}.` });
+  }
+  for (const block of plan.mermaid) {
+    for (const problem of block.flowchart?.problems ?? []) {
+      drafts.push({ code: 'mermaid-syntax', span: problem.span, message: `Mermaid: ${problem.message}` });
+    }
+  }
+  const isDisabled = disabledFilter(plan);
+  const out: Diagnostic[] = [];
+  for (const d of drafts) {
+    const severity = severityOf(d.code, settings);
+    if (severity === undefined || isDisabled(d.code, d.span.start)) continue;
+    const diagnostic: Diagnostic = {
+      range: toRange(plan, d.span),
+      severity,
+      code: d.code,
+      source: 'planmark',
+      message: d.message,
+      data: { ...d.data, version: plan.version },
+    };
+    if (d.related?.length) {
+      diagnostic.relatedInformation = d.related.map(
+        (r): DiagnosticRelatedInformation => ({ location: { uri: plan.uri, range: toRange(plan, r.span) }, message: r.message }),
+      );
+    }
+    out.push(diagnostic);
+  }
+  out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return out;
+}
+
+function checkTasks(plan: Plan, out: Draft[]): void {
+  const first = plan.taskById;
+  for (const task of plan.tasks) {
+    const original = first.get(task.id)!;
+    if (original !== task) {
+      out.push({
+        code: 'duplicate-task',
+        span: task.idSpan,
+        message: `${task.id} is defined twice: it already has a row on ${lineLabel(plan, original.idSpan.start)}.`,
+        related: [{ span: original.idSpan, message: `First definition of ${task.id}` }],
+        data: { id: task.id },
+      });
+    }
+    const seen = new Map<string, Span>();
+    task.dependsOn.forEach((ref, i) => {
+      if (ref.id === task.id) {
+        out.push({ code: 'self-dependency', span: ref.span, message: `${task.id} depends on itself.`, data: { id: task.id } });
+      } else if (!first.has(ref.id)) {
+        out.push({
+          code: 'unknown-task',
+          span: ref.span,
+          message: `${task.id} depends on ${ref.id}, which has no row in the task table.`,
+          related: [{ span: task.idSpan, message: `${task.id} is defined here` }],
+          data: { id: ref.id },
+        });
+      }
+      const earlier = seen.get(ref.id);
+      if (earlier) {
+        // Remove the reference with the separator before it: "A, B, A" -> "A, B".
+        const prev = task.dependsOn[i - 1];
+        const remove = prev ? { start: prev.span.end, end: ref.span.end } : ref.span;
+        out.push({
+          code: 'duplicate-dependency',
+          span: ref.span,
+          message: `${task.id} lists ${ref.id} twice in Depends On.`,
+          related: [{ span: earlier, message: `First mention of ${ref.id}` }],
+          data: { id: ref.id, remove },
+        });
+      } else {
+        seen.set(ref.id, ref.span);
+      }
+    });
+    const hoursCell = task.hoursCell;
+    if (hoursCell && !/^[XYZ]$/.test(hoursCell.text)) {
+      if (task.hours === undefined || !(task.hours > 0) || !Number.isFinite(task.hours)) {
+        out.push({
+          code: 'invalid-hours',
+          span: hoursCell.text ? hoursCell.span : task.rowSpan,
+          message: hoursCell.text
+            ? `Estimated Hours of ${task.id} is "${hoursCell.text}", not a positive number.`
+            : `Estimated Hours of ${task.id} is empty; give a positive number.`,
+          data: { id: task.id },
+        });
+      }
+    }
+  }
+  for (const step of plan.steps) {
+    for (const ref of step.tasks) {
+      if (!first.has(ref.id)) {
+        out.push({
+          code: 'step-unknown-task',
+          span: ref.span,
+          message: `${step.title} lists ${ref.id}, which has no row in the task table.`,
+          data: { id: ref.id },
+        });
+      }
+    }
+  }
+  for (const block of plan.mermaid) {
+    for (const node of block.flowchart?.nodes ?? []) {
+      if (node.taskId && node.taskIdSpan && !first.has(node.taskId)) {
+        out.push({
+          code: 'graph-unknown-task',
+          span: node.taskIdSpan,
+          message: `The graph names ${node.taskId}, which has no row in the task table.`,
+          data: { id: node.taskId },
+        });
+      }
+      if (node.taskId) {
+        for (const edge of block.flowchart!.edges) {
+          if (edge.from === node.alias && edge.to === node.alias) {
+            out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${node.taskId} depend on itself.`, data: { id: node.taskId } });
+          }
+        }
+      }
+    }
+  }
+}
+
+function checkGraphAgreement(plan: Plan, out: Draft[]): void {
+  const hasGraph = plan.mermaid.some((m) => m.flowchart);
+  const hasTable = plan.tasks.length > 0;
+  if (!hasGraph || !hasTable) return;
+  const graph = dependencyGraph(plan);
+  for (const [key, where] of graph.statements) {
+    const [from, to] = key.split('\u0000');
+    if (from === to) continue;
+    if (where.table.length && !where.mermaid.length) {
+      out.push({
+        code: 'graph-missing-edge',
+        span: where.table[0],
+        message: `The mermaid graph lacks the edge ${from} --> ${to} that the task table states here.`,
+        data: { from, to },
+      });
+    }
+    if (where.mermaid.length && !where.table.length && plan.taskById.has(to) && plan.taskById.has(from)) {
+      const row = plan.taskById.get(to)!;
+      out.push({
+        code: 'table-missing-edge',
+        span: where.mermaid[0],
+        message: `The task table lacks this dependency: ${to} does not list ${from} in Depends On.`,
+        related: [{ span: row.rowSpan, message: `Row of ${to}` }],
+        data: { from, to },
+      });
+    }
+  }
+}
+
+function checkCycles(plan: Plan, out: Draft[]): void {
+  const { statements } = dependencyGraph(plan);
+  for (const cycle of findDependencyCycles(plan)) {
+    const related: { span: Span; message: string }[] = [];
+    let anchor: Span | undefined;
+    for (let i = 0; i + 1 < cycle.path.length; i++) {
+      const s = statements.get(edgeKey(cycle.path[i], cycle.path[i + 1]));
+      const span = s?.table[0] ?? s?.mermaid[0];
+      if (!span) continue;
+      anchor ??= span;
+      related.push({ span, message: `${cycle.path[i + 1]} depends on ${cycle.path[i]}` });
+    }
+    if (!anchor) continue;
+    out.push({
+      code: 'dependency-cycle',
+      span: anchor,
+      message: `Dependency cycle: ${cycle.path.join(' → ')}.`,
+      related,
+      data: { id: cycle.path[0] },
+    });
+  }
+}
+
+function checkSteps(plan: Plan, out: Draft[]): void {
+  if (plan.steps.length === 0) return;
+  const byTask = stepsByTask(plan);
+  const { prerequisites } = dependencyGraph(plan);
+  for (const task of plan.tasks) {
+    if (plan.taskById.get(task.id) !== task) continue;
+    if (!byTask.has(task.id)) {
+      out.push({
+        code: 'unscheduled-task',
+        span: task.idSpan,
+        message: `${task.id} is listed in no step of the Implementation Sequence.`,
+        data: { id: task.id },
+      });
+    }
+  }
+  for (const [id, stepIndexes] of byTask) {
+    if (stepIndexes.length > 1) {
+      const firstStep = plan.steps[stepIndexes[0]];
+      const firstRef = firstStep.tasks.find((t) => t.id === id)!;
+      for (const index of stepIndexes.slice(1)) {
+        const step = plan.steps[index];
+        const ref = step.tasks.find((t) => t.id === id)!;
+        out.push({
+          code: 'task-in-several-steps',
+          span: ref.span,
+          message: `${id} is listed in both ${firstStep.title} and ${step.title}.`,
+          related: [{ span: firstRef.span, message: `${id} in ${firstStep.title}` }],
+          data: { id },
+        });
+      }
+    }
+  }
+  plan.steps.forEach((step, stepIndex) => {
+    for (const ref of step.tasks) {
+      for (const prereq of prerequisites.get(ref.id) ?? []) {
+        const prereqSteps = byTask.get(prereq);
+        if (!prereqSteps || prereqSteps[0] <= stepIndex) continue;
+        const later = plan.steps[prereqSteps[0]];
+        const laterRef = later.tasks.find((t) => t.id === prereq)!;
+        out.push({
+          code: 'step-order',
+          span: ref.span,
+          message: `${step.title} lists ${ref.id} before ${later.title} lists its prerequisite ${prereq}.`,
+          related: [{ span: laterRef.span, message: `${prereq} is scheduled in ${later.title}` }],
+          data: { id: ref.id },
+        });
+      }
+    }
+  });
+}
+
+function checkDates(plan: Plan, out: Draft[]): void {
+  const dates = new Map<string, { value: string; span: Span }>();
+  const check = (key: string, field: { value: string; valueSpan: Span } | undefined) => {
+    if (!field) return;
+    const value = stripInline(field.value);
+    if (isPlaceholderValue(value)) return;
+    if (!isRealDate(value)) {
+      out.push({
+        code: 'invalid-date',
+        span: field.valueSpan,
+        message: DATE.test(value)
+          ? `${key} is ${value}, which is not a real day.`
+          : `${key} is "${value}"; write dates as YYYY-MM-DD.`,
+      });
+      return;
+    }
+    dates.set(key, { value, span: field.valueSpan });
+  };
+  for (const key of ['Created', 'Target Start', 'Target End']) check(key, plan.metadata.get(key));
+  check('Last Updated', plan.footer.get('Last Updated'));
+  const start = dates.get('Target Start');
+  const end = dates.get('Target End');
+  if (start && end && end.value < start.value) {
+    out.push({
+      code: 'date-order',
+      span: end.span,
+      message: `Target End (${end.value}) is before Target Start (${start.value}).`,
+      related: [{ span: start.span, message: 'Target Start' }],
+    });
+  }
+  const created = dates.get('Created');
+  const updated = dates.get('Last Updated');
+  if (created && updated && updated.value < created.value) {
+    out.push({
+      code: 'date-order',
+      span: updated.span,
+      message: `Last Updated (${updated.value}) is before the plan was Created (${created.value}).`,
+      related: [{ span: created.span, message: 'Created' }],
+    });
+  }
+  const approved = plan.footer.get('Approved');
+  const reviewed = plan.footer.get('Reviewed By');
+  if (approved && /^yes\b/i.test(stripInline(approved.value))) {
+    const reviewer = reviewed ? stripInline(reviewed.value) : '';
+    if (!reviewed || isPlaceholderValue(reviewer)) {
+      out.push({
+        code: 'approved-unreviewed',
+        span: approved.valueSpan,
+        message: reviewed
+          ? `The plan says Approved: Yes but Reviewed By is ${reviewer ? `still the placeholder ${reviewer}` : 'empty'}.`
+          : 'The plan says Approved: Yes but has no Reviewed By.',
+        related: reviewed ? [{ span: reviewed.valueSpan, message: 'Reviewed By' }] : undefined,
+      });
+    }
+  }
+}
+
+function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): void {
+  // Candidate sections: ## headings (and # headings other than the plan title).
+  const candidates = plan.sections.filter((s, i) => s.level === 2 || (s.level === 1 && i > 0));
+  const byTitle = new Map<string, typeof candidates>();
+  for (const s of candidates) {
+    const key = normalizeSectionTitle(s.title);
+    const list = byTitle.get(key);
+    if (list) list.push(s);
+    else byTitle.set(key, [s]);
+  }
+  const anchor = plan.title?.span ?? { start: 0, end: 0 };
+  for (const required of settings.requiredSections) {
+    const found = byTitle.get(normalizeSectionTitle(required));
+    if (!found) {
+      out.push({
+        code: 'missing-section',
+        span: anchor,
+        message: `The plan has no "${required}" section.`,
+        data: { section: required },
+      });
+    } else if (found.length > 1) {
+      for (const dup of found.slice(1)) {
+        out.push({
+          code: 'duplicate-section',
+          span: dup.titleSpan,
+          message: `"${required}" appears more than once; the first is on ${lineLabel(plan, found[0].headingSpan.start)}.`,
+          related: [{ span: found[0].titleSpan, message: 'First occurrence' }],
+          data: { section: required },
+        });
+      }
+    }
+  }
+}
+
+function checkTables(plan: Plan, out: Draft[]): void {
+  for (const table of plan.tables) {
+    const header = table.header.map((c) => c.text.replace(/[*_`]/g, '').trim().toLowerCase());
+    const impact = header.findIndex((h) => h === 'impact');
+    const method = header.findIndex((h) => h === 'method');
+    const isRisk = impact >= 0 && header.some((h) => h.startsWith('risk'));
+    const isEndpoints = method >= 0 && header.some((h) => h.startsWith('endpoint'));
+    for (const row of table.rows) {
+      if (row.cells.length !== table.columnCount) {
+        out.push({
+          code: 'malformed-row',
+          span: row.span,
+          message: `This row has ${row.cells.length} cell${row.cells.length === 1 ? '' : 's'}; the table's header has ${table.columnCount}.`,
+        });
+      }
+      const impactCell = isRisk ? row.cells[impact] : undefined;
+      if (impactCell && impactCell.text && !isPlaceholderValue(impactCell.text) && !IMPACTS.has(stripInline(impactCell.text).toLowerCase())) {
+        out.push({ code: 'invalid-impact', span: impactCell.span, message: `Impact is "${impactCell.text}"; use High, Med or Low.` });
+      }
+      const methodCell = isEndpoints ? row.cells[method] : undefined;
+      if (methodCell && methodCell.text && !HTTP_METHODS.has(stripInline(methodCell.text).toUpperCase())) {
+        out.push({
+          code: 'invalid-method',
+          span: methodCell.span,
+          message: `Method is "${methodCell.text}", not an HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS).`,
+        });
+      }
+    }
+  }
+}
+
+function checkFences(plan: Plan, out: Draft[]): void {
+  for (const fence of plan.fences) {
+    for (const nested of fence.nestedOpenings) {
+      const fenceText = fence.fenceChar.repeat(fence.fenceLength);
+      const innerLine = plan.text.slice(nested.start, nested.end).trim();
+      out.push({
+        code: 'nested-fence',
+        span: nested,
+        message:
+          `"${innerLine}" opens a fence inside the ${fenceText}${fence.lang} block from ${lineLabel(plan, fence.span.start)}, ` +
+          `with a fence as long as the outer one: its closing ${fenceText} ends the outer block instead, and the rest of the plan ` +
+          `turns into code. Make the outer fence longer (${fence.fenceChar.repeat(fence.fenceLength + 1)}).`,
+        related: [{ span: fence.openingSpan, message: 'The outer fence opens here' }],
+      });
+    }
+  }
+}
+
+/** Applies <!-- planmark-disable ... --> comments, as markdownlint's inline configuration does. */
+function disabledFilter(plan: Plan): (code: DiagnosticCode, offset: number) => boolean {
+  if (plan.directives.length === 0) return () => false;
+  const lineOf = (offset: number) => plan.lines.positionAt(offset).line;
+  const directives = plan.directives.map((d) => ({ ...d, line: lineOf(d.span.start) }));
+  const applies = (codes: string[], code: string) => codes.length === 0 || codes.includes(code);
+  return (code, offset) => {
+    const line = lineOf(offset);
+    let disabled = false;
+    for (const d of directives) {
+      if (!applies(d.codes, code)) continue;
+      if (d.kind === 'disable-file') return true;
+      if (d.kind === 'disable-line' && d.line === line) return true;
+      if (d.kind === 'disable-next-line' && d.line + 1 === line) return true;
+      if (d.span.start <= offset) {
+        if (d.kind === 'disable') disabled = true;
+        else if (d.kind === 'enable') disabled = false;
+      }
+    }
+    return disabled;
+  };
+}

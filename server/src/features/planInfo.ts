@@ -1,0 +1,49 @@
+// Plan facts for the client's commands and status bar: task list, section list, summary.
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { PlanSummary, SectionListResult, TaskListResult } from '../../../shared/protocol';
+import { criticalPath, dependencyGraph, nextFreeTaskId, stepsByTask, type Plan } from '../plan';
+import { templateSections } from '../template';
+import { normalizeSectionTitle, toRange } from './util';
+
+export function taskList(plan: Plan): TaskListResult {
+  const graph = dependencyGraph(plan);
+  const steps = stepsByTask(plan);
+  return {
+    uri: plan.uri,
+    version: plan.version,
+    tasks: [...plan.taskById.values()].map((t) => ({
+      id: t.id,
+      hours: t.hours,
+      dependencies: graph.prerequisites.get(t.id) ?? [],
+      step: (steps.get(t.id) ?? []).map((i) => plan.steps[i].title)[0],
+      range: toRange(plan, t.rowSpan),
+    })),
+    nextFreeId: nextFreeTaskId(plan),
+    steps: plan.steps.map((s) => ({ title: s.title, range: toRange(plan, s.headingSpan) })),
+  };
+}
+
+export function sectionList(plan: Plan): SectionListResult {
+  const present = new Set(plan.sections.map((s) => `${s.level}:${normalizeSectionTitle(s.title)}`));
+  return {
+    uri: plan.uri,
+    version: plan.version,
+    sections: templateSections().map((s) => ({
+      title: s.title,
+      level: s.level,
+      present: present.has(`${s.level}:${normalizeSectionTitle(s.title)}`),
+    })),
+  };
+}
+
+export function planSummary(plan: Plan, diagnostics: Diagnostic[]): PlanSummary {
+  return {
+    uri: plan.uri,
+    version: plan.version,
+    taskCount: plan.taskById.size,
+    errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
+    warnings: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
+    criticalPathHours: criticalPath(plan).hours,
+  };
+}

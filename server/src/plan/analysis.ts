@@ -1,0 +1,269 @@
+// Graph analysis over a Plan: dependencies, cycles, critical path. All traversals are
+// iterative (a 20,000-task chain must not overflow the stack) and linear in tasks + edges.
+// Results are memoized per Plan object.
+import type { DependencyEdge, Plan, Span } from './types';
+
+export interface DependencyGraph {
+  /** Every task ID that is defined or referenced, in order of first appearance. */
+  ids: string[];
+  /** Prerequisites of each task (unique), from both sources. */
+  prerequisites: Map<string, string[]>;
+  /** Dependents of each task (unique). */
+  dependents: Map<string, string[]>;
+  /** Where each edge `from->to` is stated. */
+  statements: Map<string, { table: Span[]; mermaid: Span[] }>;
+}
+
+export function edgeKey(from: string, to: string): string {
+  return `${from}\u0000${to}`;
+}
+
+const graphCache = new WeakMap<Plan, DependencyGraph>();
+
+export function dependencyGraph(plan: Plan): DependencyGraph {
+  const cached = graphCache.get(plan);
+  if (cached) return cached;
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  const add = (id: string) => {
+    if (!seen.has(id)) {
+      seen.add(id);
+      ids.push(id);
+    }
+  };
+  for (const t of plan.tasks) add(t.id);
+  const prerequisites = new Map<string, string[]>();
+  const dependents = new Map<string, string[]>();
+  const statements = new Map<string, { table: Span[]; mermaid: Span[] }>();
+  const addEdge = (e: DependencyEdge) => {
+    add(e.from);
+    add(e.to);
+    const key = edgeKey(e.from, e.to);
+    let s = statements.get(key);
+    if (!s) {
+      s = { table: [], mermaid: [] };
+      statements.set(key, s);
+      push(prerequisites, e.to, e.from);
+      push(dependents, e.from, e.to);
+    }
+    s[e.source].push(e.span);
+  };
+  for (const e of plan.edges) addEdge(e);
+  for (const m of plan.mentions) if (m.kind !== 'text') add(m.id);
+  const graph = { ids, prerequisites, dependents, statements };
+  graphCache.set(plan, graph);
+  return graph;
+}
+
+function push(map: Map<string, string[]>, key: string, value: string) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export interface DependencyCycle {
+  /** Closed path in dependency order: [A, B, A] means A depends on B... see `edges`. */
+  path: string[];
+  /** The tasks of the strongly connected component the cycle was found in. */
+  members: string[];
+}
+
+const cycleCache = new WeakMap<Plan, DependencyCycle[]>();
+
+/**
+ * One cycle per strongly connected component of two or more tasks (Tarjan's algorithm,
+ * iterative). Self-dependencies are not cycles here; they are reported on their own.
+ * Paths follow prerequisite -> dependent order, e.g. TASK_009 -> TASK_010 -> TASK_009.
+ */
+export function findDependencyCycles(plan: Plan): DependencyCycle[] {
+  const cached = cycleCache.get(plan);
+  if (cached) return cached;
+  const { ids, dependents } = dependencyGraph(plan);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter);
+    counter++;
+    stack.push(root);
+    onStack.add(root);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const succ = (dependents.get(frame.id) ?? []).filter((s) => s !== frame.id);
+      if (frame.next < succ.length) {
+        const w = succ[frame.next++];
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter);
+          counter++;
+          stack.push(w);
+          onStack.add(w);
+          work.push({ id: w, next: 0 });
+        } else if (onStack.has(w)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+      }
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== frame.id);
+        if (component.length > 1) components.push(component);
+      }
+    }
+  }
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const cycles = components.map((members) => {
+    members.sort((a, b) => order.get(a)! - order.get(b)!);
+    return { path: cycleThrough(members, dependents), members };
+  });
+  cycles.sort((a, b) => order.get(a.path[0])! - order.get(b.path[0])!);
+  cycleCache.set(plan, cycles);
+  return cycles;
+}
+
+/** A shortest closed walk from the component's first member back to itself (BFS). */
+function cycleThrough(members: string[], dependents: Map<string, string[]>): string[] {
+  const inComponent = new Set(members);
+  const start = members[0];
+  const parent = new Map<string, string>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head];
+    for (const w of dependents.get(v) ?? []) {
+      if (!inComponent.has(w) || w === v) continue;
+      if (w === start) {
+        const path = [start];
+        for (let x: string | undefined = v; x !== undefined && x !== start; x = parent.get(x)) path.push(x);
+        path.push(start);
+        // path is start, v, ..., start in reverse; put it in dependency order.
+        const inner = path.slice(1, -1).reverse();
+        return [start, ...inner, start];
+      }
+      if (!parent.has(w)) {
+        parent.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+export interface CriticalPath {
+  tasks: string[];
+  hours: number;
+}
+
+const criticalCache = new WeakMap<Plan, CriticalPath>();
+
+/**
+ * The longest path by Estimated Hours (tasks without a positive number count 0), over the
+ * graph with cycle edges removed so that a cyclic plan still gets an answer.
+ */
+export function criticalPath(plan: Plan): CriticalPath {
+  const cached = criticalCache.get(plan);
+  if (cached) return cached;
+  const { ids, dependents } = dependencyGraph(plan);
+  const component = new Map<string, number>();
+  findDependencyCycles(plan).forEach((c, i) => c.members.forEach((m) => component.set(m, i)));
+  const usable = (from: string, to: string) =>
+    from !== to && (component.get(from) === undefined || component.get(from) !== component.get(to));
+  const hoursOf = (id: string) => {
+    const h = plan.taskById.get(id)?.hours;
+    return h !== undefined && h > 0 && Number.isFinite(h) ? h : 0;
+  };
+  const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
+  for (const id of ids) for (const w of dependents.get(id) ?? []) if (usable(id, w)) indegree.set(w, indegree.get(w)! + 1);
+  const best = new Map<string, number>();
+  const prev = new Map<string, string>();
+  const queue = ids.filter((id) => indegree.get(id) === 0);
+  for (const id of queue) best.set(id, hoursOf(id));
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head];
+    for (const w of dependents.get(v) ?? []) {
+      if (!usable(v, w)) continue;
+      const candidate = best.get(v)! + hoursOf(w);
+      if (!best.has(w) || candidate > best.get(w)!) {
+        best.set(w, candidate);
+        prev.set(w, v);
+      }
+      indegree.set(w, indegree.get(w)! - 1);
+      if (indegree.get(w) === 0) queue.push(w);
+    }
+  }
+  let end: string | undefined;
+  let total = 0;
+  for (const [id, h] of best) {
+    if (end === undefined || h > total) {
+      end = id;
+      total = h;
+    }
+  }
+  const tasks: string[] = [];
+  for (let x = end; x !== undefined; x = prev.get(x)) tasks.push(x);
+  tasks.reverse();
+  const result = { tasks, hours: Math.round(total * 100) / 100 };
+  criticalCache.set(plan, result);
+  return result;
+}
+
+/** The next unused task ID after the highest one, in the plan's own style (prefix, padding). */
+export function nextFreeTaskId(plan: Plan): string {
+  let prefix = 'TASK_';
+  let width = 3;
+  let max = 0;
+  for (const id of new Set([...plan.tasks.map((t) => t.id), ...plan.mentions.map((m) => m.id)])) {
+    const m = /^(.*?)(\d+)$/.exec(id);
+    if (!m) continue;
+    const n = Number(m[2]);
+    if (n >= max) {
+      max = n;
+      prefix = m[1];
+      width = m[2].length;
+    }
+  }
+  return `${prefix}${String(max + 1).padStart(width, '0')}`;
+}
+
+/** Steps that list each task, in order. */
+export function stepsByTask(plan: Plan): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  plan.steps.forEach((step, i) => {
+    for (const t of step.tasks) {
+      const list = map.get(t.id);
+      if (!list) map.set(t.id, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  return map;
+}
+
+/** The task ID under an offset, if any. */
+export function mentionAt(plan: Plan, offset: number) {
+  const list = plan.mentions;
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const m = list[mid];
+    if (m.span.end < offset) low = mid + 1;
+    else if (m.span.start > offset) high = mid - 1;
+    else return m;
+  }
+  return undefined;
+}

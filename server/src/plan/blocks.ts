@@ -1,0 +1,236 @@
+// Top-level blocks of a plan and their incremental maintenance.
+//
+// A full remark-parse + remark-gfm parse of a large plan takes over a second, so the document
+// keeps its top-level blocks with their extracted facts and, on an edit, reparses only the
+// blocks the edit touches (plus one neighbour on each side). Two finer fast paths handle the
+// edits people make most in big plans: typing inside one row of a table and typing inside a
+// fenced code block (the mermaid graph).
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import type { Root } from 'mdast';
+import { collectTableLists, extractBlockFacts, extractCode, extractTableRow, type BlockFacts, type ExtractContext } from './facts';
+
+const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+
+export function parseMarkdown(text: string): Root {
+  return processor.parse(text) as Root;
+}
+
+export interface Block {
+  /** Absolute offsets in the current text. */
+  start: number;
+  end: number;
+  facts: BlockFacts;
+}
+
+export type UpdateKind = 'full' | 'blocks' | 'table-row' | 'code';
+
+export interface TextEdit {
+  /** Offsets into the text before this edit. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Parses text[from, to) into blocks with absolute offsets. */
+export function parseBlocks(text: string, from: number, to: number, ctx: ExtractContext): Block[] {
+  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  const root = parseMarkdown(slice);
+  const blocks: Block[] = [];
+  for (const node of root.children) {
+    const s = node.position?.start.offset;
+    const e = node.position?.end.offset;
+    if (s === undefined || e === undefined) continue;
+    blocks.push({ start: from + s, end: from + e, facts: extractBlockFacts(node, slice, s, ctx) });
+  }
+  return blocks;
+}
+
+function lineStartBefore(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13) break;
+    i--;
+  }
+  return i;
+}
+
+function lineEndAfter(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    i++;
+  }
+  return i;
+}
+
+const CLOSING_FENCE_LINE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+
+/**
+ * Applies one edit to `blocks` (parsed from `oldText`), returning the new blocks for `newText`.
+ * Falls back to wider reparses whenever a cheaper path cannot prove its result equals a
+ * full parse.
+ */
+export function updateBlocks(
+  blocks: Block[],
+  oldText: string,
+  newText: string,
+  edit: TextEdit,
+  ctx: ExtractContext,
+): { blocks: Block[]; kind: UpdateKind } {
+  if (blocks.length === 0) return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' };
+  const delta = edit.text.length - (edit.end - edit.start);
+  const fast = tryTableRowEdit(blocks, newText, edit, delta, ctx) ?? tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
+  if (fast) return fast;
+  return reparseAround(blocks, newText, edit, delta, ctx);
+}
+
+function findBlockContaining(blocks: Block[], start: number, end: number): number {
+  let low = 0;
+  let high = blocks.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const b = blocks[mid];
+    if (b.end < start) low = mid + 1;
+    else if (b.start > end) high = mid - 1;
+    else return b.start <= start && end <= b.end ? mid : -1;
+  }
+  return -1;
+}
+
+function shiftBlocks(blocks: Block[], from: number, delta: number): Block[] {
+  if (delta === 0) return blocks;
+  for (let i = from; i < blocks.length; i++) {
+    const b = blocks[i];
+    blocks[i] = { start: b.start + delta, end: b.end + delta, facts: b.facts };
+  }
+  return blocks;
+}
+
+function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+  if (edit.text.includes('\n') || edit.text.includes('\r')) return undefined;
+  const index = findBlockContaining(blocks, edit.start, edit.end);
+  if (index < 0) return undefined;
+  const block = blocks[index];
+  const table = block.facts.table;
+  if (!table || table.rows.length === 0) return undefined;
+  // Find the body row whose line holds the whole edit.
+  const rel = edit.start - block.start;
+  let low = 0;
+  let high = table.rowOffsets.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (table.rowOffsets[mid] <= rel) low = mid;
+    else high = mid - 1;
+  }
+  const rowIndex = low;
+  const rowStart = block.start + table.rowOffsets[rowIndex];
+  const rowEnd = rowStart + table.rows[rowIndex].row.span.end;
+  if (edit.start < rowStart || edit.end > rowEnd) return undefined;
+  const newLine = newText.slice(rowStart, rowEnd + delta);
+  if (newLine.trim() === '') return undefined;
+  // The row must still be a row of this table: parse it under the same header.
+  const probe = `${table.headerLine}\n${table.delimiterLine}\n${newLine}`;
+  const root = parseMarkdown(probe);
+  if (root.children.length !== 1 || root.children[0].type !== 'table') return undefined;
+  const t = root.children[0];
+  if (t.children.length !== 2 || t.position?.end.offset !== probe.length) return undefined;
+  const rows = table.rows.slice();
+  rows[rowIndex] = extractTableRow(newLine, table.columns, ctx);
+  const rowOffsets = table.rowOffsets.slice();
+  for (let i = rowIndex + 1; i < rowOffsets.length; i++) rowOffsets[i] += delta;
+  const facts: BlockFacts = {
+    ...block.facts,
+    table: { ...table, rows, rowOffsets },
+    mentions: [],
+    placeholders: [],
+  };
+  // Row-level mentions and placeholders are derived from the rows; rebuild the block's lists.
+  collectTableLists(facts, ctx);
+  const next = blocks.slice();
+  next[index] = { start: block.start, end: block.end + delta, facts };
+  shiftBlocks(next, index + 1, delta);
+  return { blocks: next, kind: 'table-row' as const };
+}
+
+function tryCodeContentEdit(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+  const index = findBlockContaining(blocks, edit.start, edit.end);
+  if (index < 0) return undefined;
+  const block = blocks[index];
+  const code = block.facts.code;
+  if (!code || code.fenceLength === 0 || !code.closed) return undefined;
+  const contentStart = block.start + code.contentStart;
+  const contentEnd = block.start + code.contentEnd;
+  if (edit.start < contentStart || edit.end >= contentEnd) return undefined;
+  // The edited lines must not close the fence early.
+  const from = lineStartBefore(newText, edit.start);
+  const to = lineEndAfter(newText, edit.start + edit.text.length);
+  for (const line of newText.slice(from, to).split(/\r\n|\r|\n/)) {
+    const m = CLOSING_FENCE_LINE.exec(line);
+    if (m && m[1][0] === code.fenceChar && m[1].length >= code.fenceLength) return undefined;
+  }
+  void oldText;
+  const end = block.end + delta;
+  const facts: BlockFacts = { ...block.facts, code: extractCode(newText.slice(block.start, end), code.lang, ctx) };
+  const next = blocks.slice();
+  next[index] = { start: block.start, end, facts };
+  shiftBlocks(next, index + 1, delta);
+  return { blocks: next, kind: 'code' as const };
+}
+
+function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+  // First block not entirely before the edit, last block not entirely after it.
+  let lo = 0;
+  while (lo < blocks.length && blocks[lo].end < edit.start) lo++;
+  let hi = blocks.length - 1;
+  while (hi >= 0 && blocks[hi].start > edit.end) hi--;
+  if (lo > hi) [lo, hi] = [hi, lo];
+  lo = Math.max(0, lo);
+  hi = Math.max(lo, hi);
+  let margin = 1;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const first = Math.max(0, lo - margin);
+    const sentinel = hi + margin; // an untouched block that must come out identical
+    const regionStart = first === 0 ? 0 : lineStartBefore(newText, blocks[first].start);
+    const hasSentinel = sentinel < blocks.length;
+    const regionEnd = hasSentinel ? blocks[sentinel].end + delta : newText.length;
+    const parsed = parseBlocks(newText, regionStart, regionEnd, ctx);
+    if (!hasSentinel) {
+      return { blocks: blocks.slice(0, first).concat(parsed), kind: 'blocks' as const };
+    }
+    const last = parsed[parsed.length - 1];
+    const expected = blocks[sentinel];
+    const startsRight = first === 0 || parsed[0]?.start === blocks[first].start;
+    if (
+      last &&
+      startsRight &&
+      last.start === expected.start + delta &&
+      last.end === expected.end + delta &&
+      last.facts.type === expected.facts.type
+    ) {
+      const tail = shiftBlocks(blocks.slice(sentinel + 1), 0, delta);
+      return { blocks: blocks.slice(0, first).concat(parsed, tail), kind: 'blocks' as const };
+    }
+    // An unclosed fence now swallows everything after it: the rest of the text is its content.
+    if (last && last.facts.code && last.facts.code.fenceLength > 0 && !last.facts.code.closed && last.end >= regionEnd - 1) {
+      const swallowed = swallowRest(newText, last, ctx);
+      if (swallowed) return { blocks: blocks.slice(0, first).concat(parsed.slice(0, -1), [swallowed]), kind: 'blocks' as const };
+    }
+    margin *= 4;
+  }
+  return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' as const };
+}
+
+function swallowRest(text: string, block: Block, ctx: ExtractContext): Block | undefined {
+  // Only a top-level fence at the start of its line runs to the end of the document.
+  if (lineStartBefore(text, block.start) !== block.start - (block.facts.code?.indent ?? 0)) return undefined;
+  let end = text.length;
+  while (end > block.start && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  const body = text.slice(block.start, end);
+  const code = extractCode(body, block.facts.code!.lang, ctx);
+  if (code.closed) return undefined;
+  return { start: block.start, end, facts: { ...block.facts, code } };
+}

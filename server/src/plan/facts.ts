@@ -1,0 +1,434 @@
+// What one top-level Markdown block says, extracted once when the block is parsed.
+// All spans here are relative to the block's start so a block that merely moves (an edit
+// above it) keeps its facts untouched; assemble.ts turns them into absolute spans.
+import type { RootContent, Nodes } from 'mdast';
+import type { Cell, DisableDirective, Field, MermaidFlowchart, Placeholder, Span, TableRow } from './types';
+import { parseMermaidFlowchart } from './mermaid';
+
+export type TableKind = 'task' | 'risk' | 'endpoint' | 'other';
+
+export interface TableColumns {
+  kind: TableKind;
+  task: number;
+  dependsOn: number;
+  hours: number;
+  impact: number;
+  method: number;
+}
+
+export interface RowFacts {
+  /** Row relative to its own line start. */
+  row: TableRow;
+  mentions: RelMention[];
+  placeholders: Placeholder[];
+}
+
+export interface TableFacts {
+  header: Cell[];
+  columns: TableColumns;
+  /** Text of the header line and the delimiter line, for reparsing a single row. */
+  headerLine: string;
+  delimiterLine: string;
+  /** Body rows: offset of each row's line relative to the block start, and its facts. */
+  rowOffsets: number[];
+  rows: RowFacts[];
+}
+
+export interface CodeFacts {
+  lang: string;
+  fenceChar: '`' | '~';
+  fenceLength: number;
+  indent: number;
+  openingSpan: Span;
+  contentStart: number;
+  /** End of the content (start of the closing fence line, or the block end). */
+  contentEnd: number;
+  closed: boolean;
+  nestedOpenings: Span[];
+  flowchart?: MermaidFlowchart;
+}
+
+export interface RelMention {
+  id: string;
+  span: Span;
+  kind: 'definition' | 'dependsOn' | 'text' | 'mermaid';
+}
+
+export interface BlockFacts {
+  type: RootContent['type'];
+  heading?: { depth: number; title: string; titleSpan: Span };
+  table?: TableFacts;
+  code?: CodeFacts;
+  fields: Field[];
+  checklist: { checked: boolean; span: Span }[];
+  mentions: RelMention[];
+  placeholders: Placeholder[];
+  directives: DisableDirective[];
+}
+
+export interface ExtractContext {
+  taskIdPattern: string;
+}
+
+const FIELD_LINE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?\*\*([^*\n]{1,80}?)(?::\*\*|\*\*[ \t]*:)[ \t]*(.*)$/;
+const PLACEHOLDER_BRACKET = /\[([^\[\]\n]{1,200})\]/g;
+const PLACEHOLDER_WORDS = /\b(?:Yes\/No|High\/Med\/Low|X\.Y\.Z)\b|(?<![\w.])[XYZ]%|<[ \t]?[XYZ][ \t]?ms\b/g;
+const DIRECTIVE = /<!--[ \t]*planmark-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)-->/g;
+const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+
+/** Cell values that are the template's own placeholders. */
+export const PLACEHOLDER_CELL_VALUES = new Set(['X', 'Y', 'Z', 'X.Y.Z', 'Yes/No', 'High/Med/Low']);
+
+export function taskIdRegExp(pattern: string): RegExp {
+  // Word-ish boundaries without \b so IDs with non-word edges still work; lookarounds keep
+  // TASK_0011x and MYTASK_001 from matching.
+  return new RegExp(`(?<![A-Za-z0-9_])(?:${pattern})(?![A-Za-z0-9_])`, 'g');
+}
+
+export function findTaskIds(text: string, pattern: string, base: number): { id: string; span: Span }[] {
+  const out: { id: string; span: Span }[] = [];
+  const re = taskIdRegExp(pattern);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    out.push({ id: m[0], span: { start: base + m.index, end: base + m.index + m[0].length } });
+  }
+  return out;
+}
+
+function emptyFacts(type: RootContent['type']): BlockFacts {
+  return { type, fields: [], checklist: [], mentions: [], placeholders: [], directives: [] };
+}
+
+/**
+ * Extracts the facts of one top-level node. `source` is the whole text the node was parsed
+ * from, `origin` the absolute offset of `source[0]`, and `blockStart` the block's absolute start.
+ */
+export function extractBlockFacts(node: RootContent, source: string, blockStart: number, ctx: ExtractContext): BlockFacts {
+  const facts = emptyFacts(node.type);
+  const start = node.position!.start.offset!;
+  const end = node.position!.end.offset!;
+  const text = source.slice(start, end);
+  switch (node.type) {
+    case 'heading': {
+      const children = node.children;
+      const first = children[0]?.position?.start.offset ?? end;
+      const last = children[children.length - 1]?.position?.end.offset ?? end;
+      facts.heading = {
+        depth: node.depth,
+        title: plainText(node).trim(),
+        titleSpan: { start: first - start, end: Math.max(first, last) - start },
+      };
+      collectInline(node, source, start, facts, ctx);
+      break;
+    }
+    case 'table':
+      facts.table = extractTable(text, ctx);
+      collectTableLists(facts, ctx);
+      break;
+    case 'code':
+      facts.code = extractCode(text, node.lang ?? '', ctx);
+      break;
+    case 'html':
+      break;
+    default:
+      collectInline(node, source, start, facts, ctx);
+      if (node.type === 'list' || node.type === 'blockquote') collectChecklist(node, start, facts);
+      break;
+  }
+  if (node.type !== 'code') {
+    collectFields(text, facts);
+    if (text.includes('planmark-')) collectDirectives(text, facts);
+  }
+  void blockStart;
+  return facts;
+}
+
+function shift(span: Span, by: number): Span {
+  return { start: span.start + by, end: span.end + by };
+}
+
+function plainText(node: Nodes): string {
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('');
+  return '';
+}
+
+/** Mentions and placeholders from the inline text of a block (not from nested code blocks). */
+function collectInline(node: Nodes, source: string, blockStart: number, facts: BlockFacts, ctx: ExtractContext): void {
+  const stack: Nodes[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'code') {
+      // A fenced block nested in a list: mermaid there is still a graph people write.
+      continue;
+    }
+    if (n.type === 'text' || n.type === 'inlineCode') {
+      const s = n.position?.start.offset;
+      const e = n.position?.end.offset;
+      if (s === undefined || e === undefined) continue;
+      const raw = source.slice(s, e);
+      const rel = s - blockStart;
+      for (const m of findTaskIds(raw, ctx.taskIdPattern, rel)) facts.mentions.push({ ...m, kind: 'text' });
+      if (n.type === 'text') collectPlaceholders(raw, rel, facts.placeholders, ctx);
+      continue;
+    }
+    if ('children' in n) {
+      const children = n.children as Nodes[];
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+  }
+}
+
+function collectPlaceholders(raw: string, base: number, target: Placeholder[], ctx: ExtractContext): void {
+  const out: Placeholder[] = [];
+  PLACEHOLDER_BRACKET.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PLACEHOLDER_BRACKET.exec(raw))) {
+    const inner = m[1];
+    if (inner === ' ' || inner === 'x' || inner.startsWith('^') || inner.trim() === '') continue;
+    // A bracketed list of task IDs (a step's Tasks) is content, not a placeholder.
+    if (findTaskIds(inner, ctx.taskIdPattern, 0).length > 0) continue;
+    const next = raw.charCodeAt(m.index + m[0].length);
+    if (next === 40 /* ( */ || next === 91 /* [ */ || next === 58 /* : */) continue;
+    out.push({ text: m[0], span: { start: base + m.index, end: base + m.index + m[0].length } });
+  }
+  const bracketed = out.length;
+  PLACEHOLDER_WORDS.lastIndex = 0;
+  while ((m = PLACEHOLDER_WORDS.exec(raw))) {
+    const at = base + m.index;
+    // "[Yes/No]" is one placeholder, not two.
+    if (out.slice(0, bracketed).some((p) => p.span.start <= at && at < p.span.end)) continue;
+    out.push({ text: m[0], span: { start: base + m.index, end: base + m.index + m[0].length } });
+  }
+  for (const p of out) target.push(p);
+}
+
+function collectChecklist(node: Nodes, blockStart: number, facts: BlockFacts): void {
+  const stack: Nodes[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'listItem' && typeof n.checked === 'boolean' && n.position) {
+      facts.checklist.push({
+        checked: n.checked,
+        span: { start: n.position.start.offset! - blockStart, end: n.position.end.offset! - blockStart },
+      });
+    }
+    if ('children' in n) for (const c of n.children as Nodes[]) stack.push(c);
+  }
+  facts.checklist.sort((a, b) => a.span.start - b.span.start);
+}
+
+function forEachLine(text: string, fn: (line: string, start: number) => void): void {
+  let pos = 0;
+  while (pos <= text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    let lineEnd = nl;
+    if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    fn(text.slice(pos, lineEnd), pos);
+    pos = nl + 1;
+  }
+}
+
+function collectFields(text: string, facts: BlockFacts): void {
+  if (!text.includes('**')) return;
+  forEachLine(text, (line, lineStart) => {
+    if (line.length > 2000 || !line.includes('**')) return;
+    const m = FIELD_LINE.exec(line);
+    if (!m) return;
+    const key = m[1].trim();
+    const keyStart = lineStart + line.indexOf(m[1]);
+    const rawValue = m[2];
+    const valueOffsetInLine = line.length - rawValue.length;
+    const leading = rawValue.length - rawValue.trimStart().length;
+    const value = rawValue.trim();
+    const valueStart = lineStart + valueOffsetInLine + leading;
+    facts.fields.push({
+      key,
+      keySpan: { start: keyStart, end: keyStart + key.length },
+      value,
+      valueSpan: { start: valueStart, end: valueStart + value.length },
+      lineSpan: { start: lineStart, end: lineStart + line.length },
+    });
+  });
+}
+
+function collectDirectives(text: string, facts: BlockFacts): void {
+  DIRECTIVE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = DIRECTIVE.exec(text))) {
+    const codes = m[2]
+      .split(/[\s,]+/)
+      .map((c) => c.trim())
+      .filter(Boolean);
+    facts.directives.push({
+      kind: m[1] as DisableDirective['kind'],
+      codes,
+      span: { start: m.index, end: m.index + m[0].length },
+    });
+  }
+}
+
+// ---- Tables ----
+
+/** Fills a table block's mentions and placeholders from its header and rows. */
+export function collectTableLists(facts: BlockFacts, ctx: ExtractContext): void {
+  const table = facts.table!;
+  for (const m of findTaskIds(table.headerLine, ctx.taskIdPattern, 0)) facts.mentions.push({ ...m, kind: 'text' });
+  for (let i = 0; i < table.rows.length; i++) {
+    const off = table.rowOffsets[i];
+    const row = table.rows[i];
+    for (const m of row.mentions) facts.mentions.push({ id: m.id, kind: m.kind, span: shift(m.span, off) });
+    for (const p of row.placeholders) facts.placeholders.push({ text: p.text, span: shift(p.span, off) });
+  }
+}
+
+/** Splits a table line into cells on unescaped pipes, as GFM does. Spans are relative to the line. */
+export function splitTableRow(line: string): Cell[] {
+  const cells: Cell[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i < n && (line[i] === ' ' || line[i] === '\t')) i++;
+  if (line[i] === '|') i++;
+  let cellStart = i;
+  const push = (s: number, e: number) => {
+    let a = s;
+    let b = e;
+    while (a < b && (line[a] === ' ' || line[a] === '\t')) a++;
+    while (b > a && (line[b - 1] === ' ' || line[b - 1] === '\t')) b--;
+    cells.push({ text: line.slice(a, b), span: { start: a, end: b } });
+  };
+  for (; i < n; i++) {
+    const c = line[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      push(cellStart, i);
+      cellStart = i + 1;
+    }
+  }
+  // A trailing pipe closes the last cell; otherwise the rest is a cell.
+  const rest = line.slice(cellStart);
+  if (rest.trim() !== '' || !/\|[ \t]*$/.test(line)) push(cellStart, n);
+  return cells;
+}
+
+function headerIndex(header: Cell[], test: RegExp): number {
+  return header.findIndex((c) => test.test(c.text.replace(/[*_`]/g, '').trim()));
+}
+
+export function classifyTable(header: Cell[]): TableColumns {
+  const task = headerIndex(header, /^task( id)?$/i);
+  const dependsOn = headerIndex(header, /^depends[ _-]?on$|^dependencies$|^prerequisites?$/i);
+  const hours = headerIndex(header, /hours?\b|^estimate/i);
+  const impact = headerIndex(header, /^impact$/i);
+  const method = headerIndex(header, /^method$/i);
+  const risk = headerIndex(header, /^risk/i);
+  const endpoint = headerIndex(header, /^endpoint/i);
+  let kind: TableKind = 'other';
+  if (task >= 0 && dependsOn >= 0) kind = 'task';
+  else if (impact >= 0 && risk >= 0) kind = 'risk';
+  else if (method >= 0 && endpoint >= 0) kind = 'endpoint';
+  return { kind, task, dependsOn, hours, impact, method };
+}
+
+export function extractTableRow(line: string, columns: TableColumns, ctx: ExtractContext): RowFacts {
+  const cells = splitTableRow(line);
+  const row: TableRow = { span: { start: 0, end: line.length }, cells };
+  const mentions: RelMention[] = [];
+  const placeholders: Placeholder[] = [];
+  cells.forEach((cell, index) => {
+    let kind: RelMention['kind'] = 'text';
+    if (columns.kind === 'task' && index === columns.task) kind = 'definition';
+    else if (columns.kind === 'task' && index === columns.dependsOn) kind = 'dependsOn';
+    const ids = findTaskIds(cell.text, ctx.taskIdPattern, cell.span.start);
+    ids.forEach((m, i) => mentions.push({ ...m, kind: kind === 'definition' && i > 0 ? 'text' : kind }));
+    if (PLACEHOLDER_CELL_VALUES.has(cell.text)) placeholders.push({ text: cell.text, span: cell.span });
+    else collectPlaceholders(cell.text, cell.span.start, placeholders, ctx);
+  });
+  return { row, mentions, placeholders };
+}
+
+function extractTable(text: string, ctx: ExtractContext): TableFacts {
+  const lines: { line: string; start: number }[] = [];
+  forEachLine(text, (line, start) => lines.push({ line, start }));
+  const headerLine = lines[0]?.line ?? '';
+  const delimiterLine = lines[1]?.line ?? '';
+  const header = splitTableRow(headerLine);
+  const columns = classifyTable(header);
+  const rowOffsets: number[] = [];
+  const rows: RowFacts[] = [];
+  for (let i = 2; i < lines.length; i++) {
+    rowOffsets.push(lines[i].start);
+    rows.push(extractTableRow(lines[i].line, columns, ctx));
+  }
+  return { header, columns, headerLine, delimiterLine, rowOffsets, rows };
+}
+
+// ---- Code blocks ----
+
+export function extractCode(text: string, lang: string, ctx: ExtractContext): CodeFacts {
+  const firstBreak = text.indexOf('\n');
+  const firstLine = (firstBreak < 0 ? text : text.slice(0, firstBreak)).replace(/\r$/, '');
+  const open = OPEN_FENCE.exec(firstLine);
+  const contentStart = firstBreak < 0 ? text.length : firstBreak + 1;
+  if (!open) {
+    // An indented code block: no fence, never a graph.
+    return {
+      lang: '',
+      fenceChar: '`',
+      fenceLength: 0,
+      indent: 0,
+      openingSpan: { start: 0, end: 0 },
+      contentStart: 0,
+      contentEnd: text.length,
+      closed: true,
+      nestedOpenings: [],
+    };
+  }
+  const fenceChar = open[2][0] as '`' | '~';
+  const fenceLength = open[2].length;
+  // Does the block end with a closing fence line?
+  const lastBreak = text.lastIndexOf('\n');
+  let closed = false;
+  let contentEnd = text.length;
+  if (lastBreak >= 0 && lastBreak >= contentStart - 1) {
+    const lastLine = text.slice(lastBreak + 1).replace(/\r$/, '');
+    const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(lastLine);
+    if (close && close[1][0] === fenceChar && close[1].length >= fenceLength && lastBreak + 1 >= contentStart) {
+      closed = true;
+      contentEnd = lastBreak + 1;
+    }
+  }
+  const nestedOpenings: Span[] = [];
+  const content = text.slice(contentStart, contentEnd);
+  if (content.includes(fenceChar.repeat(3))) {
+    forEachLine(content, (line, start) => {
+      const m = OPEN_FENCE.exec(line);
+      if (m && m[2][0] === fenceChar && m[2].length >= fenceLength && m[3].trim() !== '' && !m[3].includes(fenceChar === '`' ? '`' : '\u0000')) {
+        nestedOpenings.push({ start: contentStart + start, end: contentStart + start + line.length });
+      }
+    });
+  }
+  const facts: CodeFacts = {
+    lang: lang.trim().toLowerCase(),
+    fenceChar,
+    fenceLength,
+    indent: open[1].length,
+    openingSpan: { start: 0, end: firstLine.length },
+    contentStart,
+    contentEnd,
+    closed,
+    nestedOpenings,
+  };
+  if (facts.lang === 'mermaid') {
+    facts.flowchart = parseMermaidFlowchart(content, ctx.taskIdPattern);
+  }
+  return facts;
+}

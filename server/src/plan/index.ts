@@ -1,0 +1,7 @@
+// The pure plan core: text in, Plan model out. No LSP or VS Code imports below this folder.
+export * from './types';
+export { PlanDocument, parsePlan } from './document';
+export { LineIndex } from './lineIndex';
+export { METADATA_KEYS, FOOTER_KEYS } from './assemble';
+export { findTaskIds, taskIdRegExp, splitTableRow } from './facts';
+export * from './analysis';

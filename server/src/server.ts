@@ -1,0 +1,347 @@
+// The planmark language server: wires the plan model and the language features to an LSP
+// connection (stdio with --stdio, IPC when started by the extension). Every handler reads the
+// one cached model of its document; nothing here parses Markdown.
+import {
+  CodeActionKind,
+  createConnection,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type TextEdit,
+} from 'vscode-languageserver/node';
+import {
+  AddTaskRequest,
+  InsertSectionRequest,
+  PlanChangedNotification,
+  PlanSummaryRequest,
+  SectionListRequest,
+  SyncDependenciesRequest,
+  TaskGraphRequest,
+  TaskListRequest,
+  type AddTaskParams,
+  type CommandEditResult,
+  type InsertSectionParams,
+  type SyncParams,
+  type TaskGraphParams,
+} from '../../shared/protocol';
+import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
+import { OpenDocument } from './documents';
+import { codeActions } from './features/codeActions';
+import { complete, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
+import { findDefinition } from './features/definition';
+import { computeDiagnostics } from './features/diagnostics';
+import { documentSymbols } from './features/documentSymbols';
+import { foldingRanges } from './features/foldingRanges';
+import { hoverTask } from './features/hover';
+import { addGraphEdgesEdit, addTaskRowEdit, addTaskToStepEdit, insertSectionEdit, syncGraphFromTable, syncTableFromGraph } from './features/planEdits';
+import { planSummary, sectionList, taskList } from './features/planInfo';
+import { findReferences } from './features/references';
+import { prepareRename, renameTask } from './features/rename';
+import { buildTaskGraph } from './features/taskGraph';
+import { validateTaskIdPattern } from './settings';
+import type { Plan } from './plan';
+
+export function startServer(connection: Connection): void {
+  const documents = new Map<string, OpenDocument>();
+  let settings: PlanmarkSettings = DEFAULT_SETTINGS;
+  let hasConfiguration = false;
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const diagnosticsCache = new WeakMap<Plan, Diagnostic[]>();
+  const oversizeNoticeShown = new Set<string>();
+
+  const log = (message: string) => connection.console.log(message);
+
+  /** Runs a handler so that an exception is logged and answered with `fallback`, never fatal. */
+  function guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) {
+    return async (params: P): Promise<R> => {
+      try {
+        return await handler(params);
+      } catch (error) {
+        if (error && typeof error === 'object' && 'code' in error && 'message' in error && (error as { code: number }).code === -32602) throw error;
+        connection.console.error(`${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        return fallback;
+      }
+    };
+  }
+
+  function planOf(uri: string): Plan | undefined {
+    const doc = documents.get(uri);
+    if (!doc || !doc.isPlan(settings.files)) return undefined;
+    if (doc.text.length > settings.maxFileSize) return undefined;
+    return doc.plan();
+  }
+
+  function diagnosticsOf(plan: Plan): Diagnostic[] {
+    let cached = diagnosticsCache.get(plan);
+    if (!cached) {
+      cached = computeDiagnostics(plan, settings);
+      diagnosticsCache.set(plan, cached);
+    }
+    return cached;
+  }
+
+  function publish(uri: string): void {
+    timers.delete(uri);
+    const doc = documents.get(uri);
+    if (!doc) return;
+    if (!doc.isPlan(settings.files)) {
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    if (doc.text.length > settings.maxFileSize) {
+      if (!oversizeNoticeShown.has(uri)) {
+        oversizeNoticeShown.add(uri);
+        void connection.window.showInformationMessage(
+          `Planmark: ${uri.split('/').pop()} is ${(doc.text.length / 1048576).toFixed(1)} MB, over planmark.maxFileSize ` +
+            `(${(settings.maxFileSize / 1048576).toFixed(1)} MB); it gets no plan analysis.`,
+        );
+      }
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+      return;
+    }
+    const started = Date.now();
+    const plan = doc.plan();
+    const diagnostics = diagnosticsOf(plan);
+    void connection.sendDiagnostics({ uri, version: plan.version, diagnostics });
+    void connection.sendNotification(PlanChangedNotification.method, { uri, version: plan.version });
+    const ms = Date.now() - started;
+    if (ms > 100) log(`diagnostics for ${uri} took ${ms} ms (${doc.lastUpdate} update)`);
+  }
+
+  function schedule(uri: string): void {
+    const existing = timers.get(uri);
+    if (existing) clearTimeout(existing);
+    timers.set(
+      uri,
+      setTimeout(() => {
+        try {
+          publish(uri);
+        } catch (error) {
+          connection.console.error(`diagnostics failed for ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
+        }
+      }, settings.diagnosticsDelay),
+    );
+  }
+
+  async function loadSettings(): Promise<void> {
+    let raw: unknown = undefined;
+    if (hasConfiguration) {
+      try {
+        const [value] = await connection.workspace.getConfiguration([{ section: 'planmark' }]);
+        raw = value;
+      } catch (error) {
+        log(`workspace/configuration failed, using defaults: ${String(error)}`);
+      }
+    }
+    const next = resolveSettings(raw);
+    const problem = validateTaskIdPattern(next.taskIdPattern);
+    if (problem) {
+      void connection.window.showWarningMessage(`Planmark: planmark.taskIdPattern is not usable (${problem}); using the default.`);
+      next.taskIdPattern = DEFAULT_SETTINGS.taskIdPattern;
+    }
+    const patternChanged = next.taskIdPattern !== settings.taskIdPattern;
+    settings = next;
+    for (const doc of documents.values()) {
+      if (patternChanged) doc.reset(settings.taskIdPattern);
+      schedule(doc.uri);
+    }
+  }
+
+  connection.onInitialize((params: InitializeParams) => {
+    hasConfiguration = !!params.capabilities.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'planmark', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void loadSettings();
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    void loadSettings();
+  });
+
+  connection.onDidOpenTextDocument((params) => {
+    const { uri, languageId, text, version } = params.textDocument;
+    documents.set(uri, new OpenDocument(uri, languageId, text, version, settings.taskIdPattern));
+    schedule(uri);
+  });
+
+  connection.onDidChangeTextDocument((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return;
+    try {
+      doc.applyChanges(params.contentChanges, params.textDocument.version);
+    } catch (error) {
+      connection.console.error(`could not apply a change to ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
+      return;
+    }
+    schedule(doc.uri);
+  });
+
+  connection.onDidCloseTextDocument((params) => {
+    const uri = params.textDocument.uri;
+    documents.delete(uri);
+    const timer = timers.get(uri);
+    if (timer) clearTimeout(timer);
+    timers.delete(uri);
+    oversizeNoticeShown.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  connection.onCompletion(
+    guard('completion', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? complete(plan, p.position, settings) : null;
+    }),
+  );
+  connection.onDefinition(
+    guard('definition', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? findDefinition(plan, p.position) : null;
+    }),
+  );
+  connection.onReferences(
+    guard('references', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? findReferences(plan, p.position, p.context.includeDeclaration) : null;
+    }),
+  );
+  connection.onPrepareRename(
+    guard('prepareRename', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? prepareRename(plan, p.position) : null;
+    }),
+  );
+  connection.onRenameRequest(
+    guard('rename', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? renameTask(plan, p.position, p.newName) : null;
+    }),
+  );
+  connection.onHover(
+    guard('hover', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? hoverTask(plan, p.position) : null;
+    }),
+  );
+  connection.onDocumentSymbol(
+    guard('documentSymbol', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? documentSymbols(plan) : null;
+    }),
+  );
+  connection.onFoldingRanges(
+    guard('foldingRanges', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? foldingRanges(plan) : null;
+    }),
+  );
+  connection.onCodeAction(
+    guard('codeAction', null, (p) => {
+      const plan = planOf(p.textDocument.uri);
+      return plan ? codeActions(plan, p.context.diagnostics) : null;
+    }),
+  );
+
+  // ---- planmark's own requests ----
+
+  function editResult(plan: Plan, edits: TextEdit[] | string | undefined): CommandEditResult {
+    if (typeof edits === 'string') return { uri: plan.uri, version: plan.version, edits: [], message: edits };
+    return { uri: plan.uri, version: plan.version, edits: edits ?? [] };
+  }
+
+  connection.onRequest(
+    TaskGraphRequest.method,
+    guard('taskGraph', null, (p: TaskGraphParams) => {
+      const plan = planOf(p.uri);
+      return plan ? buildTaskGraph(plan, diagnosticsOf(plan)) : null;
+    }),
+  );
+  connection.onRequest(
+    PlanSummaryRequest.method,
+    guard('planSummary', null, (p: { uri: string }) => {
+      const plan = planOf(p.uri);
+      return plan ? planSummary(plan, diagnosticsOf(plan)) : null;
+    }),
+  );
+  connection.onRequest(
+    TaskListRequest.method,
+    guard('taskList', null, (p: { uri: string }) => {
+      const plan = planOf(p.uri);
+      return plan ? taskList(plan) : null;
+    }),
+  );
+  connection.onRequest(
+    SectionListRequest.method,
+    guard('sectionList', null, (p: { uri: string }) => {
+      const plan = planOf(p.uri);
+      return plan ? sectionList(plan) : null;
+    }),
+  );
+  connection.onRequest(
+    SyncDependenciesRequest.method,
+    guard('syncDependencies', null, (p: SyncParams) => {
+      const plan = planOf(p.uri);
+      if (!plan) return null;
+      return editResult(plan, p.direction === 'graphFromTable' ? syncGraphFromTable(plan) : syncTableFromGraph(plan));
+    }),
+  );
+  connection.onRequest(
+    InsertSectionRequest.method,
+    guard('insertSection', null, (p: InsertSectionParams) => {
+      const plan = planOf(p.uri);
+      if (!plan) return null;
+      const edit = insertSectionEdit(plan, p.section);
+      return editResult(plan, edit ? [edit] : `"${p.section}" is not a section of the plan template.`);
+    }),
+  );
+  connection.onRequest(
+    AddTaskRequest.method,
+    guard('addTask', null, (p: AddTaskParams) => {
+      const plan = planOf(p.uri);
+      if (!plan) return null;
+      if (plan.taskById.has(p.id)) return editResult(plan, `${p.id} already exists.`);
+      const hours = p.hours !== undefined && Number.isFinite(p.hours) && p.hours > 0 ? String(p.hours) : 'X';
+      const row = addTaskRowEdit(plan, p.id, p.dependsOn, hours);
+      if (!row) return editResult(plan, 'The plan has no task table (| Task | Depends On | Estimated Hours |) to add the task to.');
+      const edits: TextEdit[] = [row];
+      const graph = addGraphEdgesEdit(
+        plan,
+        p.dependsOn.map((d) => ({ from: d, to: p.id })),
+        p.dependsOn.length ? [] : [p.id],
+      );
+      if (graph) edits.push(graph);
+      if (p.step) {
+        const step = addTaskToStepEdit(plan, p.step, p.id);
+        if (step) edits.push(step);
+      }
+      return editResult(plan, edits);
+    }),
+  );
+
+  connection.listen();
+}
+
+// Started as a program (dist/server.js): serve on the transport named on the command line.
+if (require.main === module) {
+  process.on('uncaughtException', (error) => {
+    // Never die on a bug in one handler; the error is in the log for a report.
+    console.error(`planmark server: uncaught ${error.stack ?? error.message}`);
+  });
+  startServer(createConnection(ProposedFeatures.all));
+}

@@ -1,0 +1,193 @@
+// The one place where client, server and webview agree on custom method names and payloads.
+// Import from here; never copy a method name as a string literal.
+// Plain types only (no runtime imports) so every bundle can include it for free.
+
+/** LSP-style zero-based position (UTF-16 code units). */
+export interface WirePosition {
+  line: number;
+  character: number;
+}
+
+export interface WireRange {
+  start: WirePosition;
+  end: WirePosition;
+}
+
+/** Where a dependency edge was stated. */
+export type EdgeSource = 'table' | 'mermaid' | 'both';
+
+export interface GraphNode {
+  /** The task ID, e.g. TASK_001. Untrusted text: escape before display. */
+  id: string;
+  /** Human label (mermaid node label without the ID, or the ID itself). Untrusted text. */
+  label: string;
+  /** Estimated hours when the table states a positive number. */
+  hours?: number;
+  /** Step title that schedules the task (first one when several do). */
+  step?: string;
+  /** 1-based step number when the step heading has one. */
+  stepIndex?: number;
+  /** False for a task that is referenced but has no row in the task table. */
+  defined: boolean;
+  /** True when the task lies on a dependency cycle. */
+  inCycle: boolean;
+  /** True when the task lies on the critical path. */
+  critical: boolean;
+  /** Diagnostic messages about this task, for tooltips. */
+  problems: string[];
+  /** Where the task is defined (its table row), or first referenced when undefined. */
+  range?: WireRange;
+  dependencies: string[];
+  dependents: string[];
+}
+
+export interface GraphEdge {
+  /** Prerequisite task ID. */
+  from: string;
+  /** Dependent task ID. */
+  to: string;
+  source: EdgeSource;
+  critical: boolean;
+  inCycle: boolean;
+}
+
+export interface GraphPayload {
+  uri: string;
+  version: number;
+  title: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Each cycle as a closed path of task IDs: [A, B, A]. */
+  cycles: string[][];
+  criticalPath: { tasks: string[]; hours: number };
+  /** Step titles in document order, for grouping. */
+  steps: { title: string; index?: number; tasks: string[] }[];
+}
+
+export interface TaskGraphParams {
+  uri: string;
+}
+
+/** Request: client -> server. Result: GraphPayload, or null when the document is not a plan. */
+export const TaskGraphRequest = {
+  method: 'planmark/taskGraph',
+} as const;
+
+/** Notification: server -> client, after a plan's model changed (debounced). */
+export const PlanChangedNotification = {
+  method: 'planmark/planChanged',
+} as const;
+export interface PlanChangedParams {
+  uri: string;
+  version: number;
+}
+
+/** Summary for the status bar. */
+export interface PlanSummary {
+  uri: string;
+  version: number;
+  taskCount: number;
+  errors: number;
+  warnings: number;
+  criticalPathHours: number;
+}
+export const PlanSummaryRequest = {
+  method: 'planmark/planSummary',
+} as const;
+
+/** A task for quick picks (Go to Task, Add Task). */
+export interface TaskInfo {
+  id: string;
+  hours?: number;
+  dependencies: string[];
+  step?: string;
+  range: WireRange;
+}
+export interface TaskListResult {
+  uri: string;
+  version: number;
+  tasks: TaskInfo[];
+  nextFreeId: string;
+  steps: { title: string; range: WireRange }[];
+}
+export const TaskListRequest = {
+  method: 'planmark/taskList',
+} as const;
+
+/**
+ * Edits computed by the server for a client command. `version` is the document version the
+ * edit was computed against; the client refuses to apply it to any other version.
+ */
+export interface CommandEditResult {
+  uri: string;
+  version: number;
+  edits: { range: WireRange; newText: string }[];
+  /** Set when nothing was done, e.g. the sources already agree. */
+  message?: string;
+}
+
+export interface SyncParams {
+  uri: string;
+  direction: 'graphFromTable' | 'tableFromGraph';
+}
+export const SyncDependenciesRequest = {
+  method: 'planmark/syncDependencies',
+} as const;
+
+export interface AddTaskParams {
+  uri: string;
+  id: string;
+  dependsOn: string[];
+  hours?: number;
+  /** Title of the step to list the task in (as returned by TaskListRequest), if any. */
+  step?: string;
+}
+export const AddTaskRequest = {
+  method: 'planmark/addTask',
+} as const;
+
+export interface InsertSectionParams {
+  uri: string;
+  /** Heading text of the template section, e.g. "Risk Mitigation". */
+  section: string;
+}
+export const InsertSectionRequest = {
+  method: 'planmark/insertSection',
+} as const;
+
+export interface SectionListResult {
+  uri: string;
+  version: number;
+  /** Template sections in template order, with whether the plan has them. */
+  sections: { title: string; level: number; present: boolean }[];
+}
+export const SectionListRequest = {
+  method: 'planmark/sectionList',
+} as const;
+
+// ---- Webview <-> extension messages ----
+
+export type ExtensionToWebviewMessage =
+  | { type: 'graph'; payload: GraphPayload }
+  | { type: 'stale'; reason: string }
+  | { type: 'highlight'; taskId: string | null }
+  | { type: 'theme'; kind: 'light' | 'dark' | 'highContrast' | 'highContrastLight' };
+
+export type WebviewToExtensionMessage =
+  | { type: 'ready' }
+  | { type: 'reveal'; taskId: string }
+  | { type: 'exportSvg'; svg: string }
+  | { type: 'exportPng'; dataUrl: string }
+  | { type: 'copySource'; source: string }
+  | { type: 'state'; state: GraphViewState }
+  | { type: 'rendered'; nodes: number; edges: number; ms: number };
+
+/** What the webview persists across updates and restarts. */
+export interface GraphViewState {
+  direction: 'TD' | 'LR';
+  groupBySteps: boolean;
+  filter: string;
+  zoom: number;
+  panX: number;
+  panY: number;
+}

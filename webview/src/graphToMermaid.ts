@@ -1,0 +1,306 @@
+// Pure conversion of a GraphPayload into mermaid flowchart source.
+//
+// Security model: every piece of plan text (task IDs, labels, step titles) is untrusted.
+// - Mermaid identifiers are generated (`n0`, `n1`, `s0`, ...) and never contain plan text.
+// - Plan text only ever appears inside a double-quoted label, and inside it every character
+//   that is not a Unicode letter, digit or a plain space is written as a mermaid entity code
+//   (`#60;` for `<`, `#34;` for `"`, `#35;` for `#`, ...). Mermaid turns those into HTML
+//   character references (`&#60;`) that the browser displays as text. So a label can never
+//   close its quotes or brackets, start a statement (`click`, `call`, `style`, `classDef`),
+//   open a markdown string (backtick), start a comment or an `%%{init}%%` directive (`%`),
+//   form an HTML tag (`<`), spell an existing entity (`#`, `&`) or a font-awesome icon (`:`).
+// - Newlines and other whitespace are collapsed to single spaces before escaping.
+import type { EdgeSource, GraphEdge, GraphNode, GraphPayload } from '../../shared/protocol';
+
+export interface GraphView {
+  direction: 'TD' | 'LR';
+  groupBySteps: boolean;
+  /** Task ID (exact, case-insensitive) or substring of an ID or label; empty = whole graph. */
+  filter: string;
+}
+
+/** Colours written into classDef/linkStyle (so exported SVG/PNG are self-contained). */
+export interface GraphColors {
+  error: string;
+  warning: string;
+  critical: string;
+  match: string;
+}
+
+export const DEFAULT_COLORS: GraphColors = { error: '#e51400', warning: '#bf8803', critical: '#d18616', match: '#3794ff' };
+
+/** Accepts only `#rgb`, `#rrggbb` (and alpha variants); anything else falls back. */
+function safeColor(value: string | undefined, fallback: string): string {
+  return typeof value === 'string' && /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(value.trim())
+    ? value.trim()
+    : fallback;
+}
+
+export interface MermaidEdgeInfo {
+  /** Index of the edge in the generated source (the `linkStyle` index). */
+  index: number;
+  /** Mermaid node IDs of both ends. */
+  fromNode: string;
+  toNode: string;
+  from: string;
+  to: string;
+  source: EdgeSource;
+  critical: boolean;
+  inCycle: boolean;
+}
+
+export interface MermaidGraph {
+  /** Mermaid flowchart source. */
+  source: string;
+  /** Mermaid node ID (`n0`, ...) -> task ID. */
+  nodeIds: Map<string, string>;
+  /** Task ID -> mermaid node ID (only tasks that are drawn). */
+  taskNodes: Map<string, string>;
+  /** Edges in the order they appear in the source. */
+  edges: MermaidEdgeInfo[];
+  /** Number of nodes drawn. */
+  nodeCount: number;
+  /** Number of edges drawn. */
+  edgeCount: number;
+  /** Task IDs the filter matched directly (empty when there is no filter). */
+  matches: string[];
+  /** False when a non-empty filter matched no task (the source then has no nodes). */
+  filterMatched: boolean;
+}
+
+/** CSS class names put on mermaid nodes; the webview styles them from VS Code theme colours. */
+export const NODE_CLASSES = {
+  error: 'pmError',
+  problem: 'pmProblem',
+  undefined: 'pmUndefined',
+  cycle: 'pmCycle',
+  critical: 'pmCritical',
+  match: 'pmMatch',
+} as const;
+
+const MAX_LABEL = 80;
+
+/** Escapes untrusted text for use inside a double-quoted mermaid label. */
+export function escapeMermaidLabel(text: string, maxLength = MAX_LABEL): string {
+  let s = String(text).replace(/\s+/gu, ' ').trim();
+  // Mermaid turns `fa:fa-name` into an icon element after decoding entities; a word joiner
+  // (U+2060, invisible) before the colon keeps it plain text.
+  s = s.replace(/(fa[bklrs]?):(?=fa-)/giu, '$1\u2060:');
+  const chars = Array.from(s);
+  if (chars.length > maxLength) s = chars.slice(0, maxLength - 1).join('') + '\u2026';
+  let out = '';
+  for (const ch of s) {
+    if (ch === ' ' || /^[\p{L}\p{N}]$/u.test(ch)) {
+      // U+FB02 (ﬂ) is a letter; mermaid uses "ﬂ°" ... "¶ß" as internal entity placeholders,
+      // harmless here because ° and ¶ are always escaped, but escape it anyway.
+      out += ch === '\uFB02' ? '#64258;' : ch;
+    } else {
+      out += `#${ch.codePointAt(0)};`;
+    }
+  }
+  return out;
+}
+
+function formatHours(h: number): string {
+  const r = Math.round(h * 100) / 100;
+  return `${r}h`;
+}
+
+function nodeLabel(node: GraphNode): string {
+  let head = node.id;
+  if (typeof node.hours === 'number' && Number.isFinite(node.hours) && node.hours > 0) {
+    head += ` \u00b7 ${formatHours(node.hours)}`;
+  }
+  if (!node.defined) head += ' (undefined)';
+  if (node.inCycle) head += ' \u27f3';
+  const lines = [escapeMermaidLabel(head)];
+  const label = (node.label ?? '').replace(/\s+/gu, ' ').trim();
+  if (label && label !== node.id) lines.push(escapeMermaidLabel(label));
+  // `<br/>` is our own markup, never plan text (plan text cannot contain a raw `<`).
+  return lines.join('<br/>');
+}
+
+function placeholderNode(id: string): GraphNode {
+  return {
+    id,
+    label: id,
+    defined: false,
+    inCycle: false,
+    critical: false,
+    problems: [],
+    dependencies: [],
+    dependents: [],
+  };
+}
+
+/** Returns the task IDs kept by `filter`, or null for "everything". */
+export function filterTasks(
+  payload: Pick<GraphPayload, 'nodes' | 'edges'>,
+  filter: string,
+): { keep: Set<string> | null; matches: string[] } {
+  const f = (filter ?? '').trim().toLowerCase();
+  if (!f) return { keep: null, matches: [] };
+  let matches = payload.nodes.filter((n) => n.id.toLowerCase() === f).map((n) => n.id);
+  if (matches.length === 0) {
+    matches = payload.nodes
+      .filter((n) => n.id.toLowerCase().includes(f) || (n.label ?? '').toLowerCase().includes(f))
+      .map((n) => n.id);
+  }
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  for (const e of payload.edges) {
+    (children.get(e.from) ?? children.set(e.from, []).get(e.from)!).push(e.to);
+    (parents.get(e.to) ?? parents.set(e.to, []).get(e.to)!).push(e.from);
+  }
+  const keep = new Set<string>(matches);
+  for (const adj of [parents, children]) {
+    const seen = new Set<string>(matches);
+    const queue = [...matches];
+    while (queue.length) {
+      const cur = queue.pop()!;
+      for (const next of adj.get(cur) ?? []) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          keep.add(next);
+          queue.push(next);
+        }
+      }
+    }
+  }
+  return { keep, matches };
+}
+
+export function graphToMermaid(
+  payload: GraphPayload,
+  view: GraphView,
+  colors: Partial<GraphColors> = {},
+): MermaidGraph {
+  const cError = safeColor(colors.error, DEFAULT_COLORS.error);
+  const cCritical = safeColor(colors.critical, DEFAULT_COLORS.critical);
+  const cMatch = safeColor(colors.match, DEFAULT_COLORS.match);
+  const cWarning = safeColor(colors.warning, DEFAULT_COLORS.warning);
+  const direction = view.direction === 'LR' ? 'LR' : 'TD';
+  const { keep, matches } = filterTasks(payload, view.filter);
+  const matchSet = new Set(matches);
+
+  // Nodes in payload order, plus placeholders for edge ends the payload did not list.
+  const nodes: GraphNode[] = [];
+  const byId = new Map<string, GraphNode>();
+  const addNode = (n: GraphNode) => {
+    if (byId.has(n.id)) return;
+    if (keep && !keep.has(n.id)) return;
+    byId.set(n.id, n);
+    nodes.push(n);
+  };
+  for (const n of payload.nodes) addNode(n);
+  for (const e of payload.edges) {
+    if (!byId.has(e.from)) addNode(placeholderNode(e.from));
+    if (!byId.has(e.to)) addNode(placeholderNode(e.to));
+  }
+
+  const nodeIds = new Map<string, string>();
+  const taskNodes = new Map<string, string>();
+  nodes.forEach((n, i) => {
+    nodeIds.set(`n${i}`, n.id);
+    taskNodes.set(n.id, `n${i}`);
+  });
+
+  const lines: string[] = [`flowchart ${direction}`];
+  const decl = (n: GraphNode, indent: string) => `${indent}${taskNodes.get(n.id)}["${nodeLabel(n)}"]`;
+
+  if (view.groupBySteps && payload.steps.length > 0) {
+    const grouped = new Map<number, GraphNode[]>();
+    const stepIndexByTitle = new Map<string, number>();
+    payload.steps.forEach((s, i) => {
+      if (!stepIndexByTitle.has(s.title)) stepIndexByTitle.set(s.title, i);
+    });
+    const loose: GraphNode[] = [];
+    for (const n of nodes) {
+      let si = n.step !== undefined ? stepIndexByTitle.get(n.step) : undefined;
+      if (si === undefined) {
+        si = payload.steps.findIndex((s) => s.tasks.includes(n.id));
+        if (si < 0) si = undefined;
+      }
+      if (si === undefined) loose.push(n);
+      else (grouped.get(si) ?? grouped.set(si, []).get(si)!).push(n);
+    }
+    payload.steps.forEach((s, i) => {
+      const members = grouped.get(i);
+      if (!members || members.length === 0) return;
+      lines.push(`  subgraph s${i}["${escapeMermaidLabel(s.title, 100)}"]`);
+      for (const n of members) lines.push(decl(n, '    '));
+      lines.push('  end');
+    });
+    for (const n of loose) lines.push(decl(n, '  '));
+  } else {
+    for (const n of nodes) lines.push(decl(n, '  '));
+  }
+
+  const edges: MermaidEdgeInfo[] = [];
+  const seenEdges = new Set<string>();
+  for (const e of payload.edges as GraphEdge[]) {
+    const a = taskNodes.get(e.from);
+    const b = taskNodes.get(e.to);
+    if (!a || !b) continue;
+    const key = `${a}>${b}`;
+    if (seenEdges.has(key)) continue;
+    seenEdges.add(key);
+    edges.push({
+      index: edges.length,
+      fromNode: a,
+      toNode: b,
+      from: e.from,
+      to: e.to,
+      source: e.source,
+      critical: !!e.critical,
+      inCycle: !!e.inCycle,
+    });
+    lines.push(`  ${a} ${e.source === 'both' ? '-->' : '-.->'} ${b}`);
+  }
+
+  // Class colours come from the webview theme (validated hex) so exports look like the view.
+  // Later classes win, so errors are declared and assigned last.
+  lines.push(`  classDef pmMatch stroke:${cMatch},stroke-width:4px`);
+  lines.push(`  classDef pmCritical stroke:${cCritical},stroke-width:3px`);
+  lines.push(`  classDef pmProblem stroke:${cWarning},stroke-width:2px`);
+  lines.push(`  classDef pmError stroke:${cError},stroke-width:3px`);
+  lines.push('  classDef pmUndefined stroke-dasharray:5 3');
+  lines.push(`  classDef pmCycle stroke:${cError},stroke-width:3px`);
+  const classed = (pred: (n: GraphNode) => boolean, cls: string) => {
+    const ids = nodes.filter(pred).map((n) => taskNodes.get(n.id)!);
+    // Chunk long lists to keep lines reasonable.
+    for (let i = 0; i < ids.length; i += 200) lines.push(`  class ${ids.slice(i, i + 200).join(',')} ${cls}`);
+  };
+  classed((n) => matchSet.has(n.id), NODE_CLASSES.match);
+  classed((n) => n.critical && n.defined && !n.inCycle, NODE_CLASSES.critical);
+  classed((n) => n.defined && !n.inCycle && (n.problems?.length ?? 0) > 0, NODE_CLASSES.problem);
+  classed((n) => !n.defined || n.inCycle, NODE_CLASSES.error);
+  classed((n) => !n.defined, NODE_CLASSES.undefined);
+  classed((n) => n.inCycle, NODE_CLASSES.cycle);
+
+  // One linkStyle line per distinct style (edges stated in one source only are dashed).
+  const styleGroups = new Map<string, number[]>();
+  for (const e of edges) {
+    const parts: string[] = [];
+    if (e.inCycle) parts.push(`stroke:${cError}`, 'stroke-width:2px');
+    else if (e.critical) parts.push(`stroke:${cCritical}`, 'stroke-width:3px');
+    if (e.source !== 'both') parts.push('stroke-dasharray:6 4');
+    if (parts.length === 0) continue;
+    const style = parts.join(',');
+    (styleGroups.get(style) ?? styleGroups.set(style, []).get(style)!).push(e.index);
+  }
+  for (const [style, idx] of styleGroups) {
+    for (let i = 0; i < idx.length; i += 200) lines.push(`  linkStyle ${idx.slice(i, i + 200).join(',')} ${style}`);
+  }
+
+  return {
+    source: lines.join('\n') + '\n',
+    nodeIds,
+    taskNodes,
+    edges,
+    nodeCount: nodes.length,
+    edgeCount: edges.length,
+    matches,
+    filterMatched: !keep || matches.length > 0,
+  };
+}

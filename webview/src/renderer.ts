@@ -1,0 +1,157 @@
+// Mermaid rendering: configuration (strict security, theme, limits, layout choice), the
+// render call, inert parsing + scrubbing of the returned SVG and tagging of nodes/edges.
+import type { Mermaid, MermaidConfig } from 'mermaid' with { 'resolution-mode': 'import' };
+import type { GraphPayload } from '../../shared/protocol';
+import { graphToMermaid, type GraphView, type MermaidEdgeInfo, type MermaidGraph } from './graphToMermaid';
+import type { ThemeInfo } from './theme';
+
+export type LayoutName = 'dagre' | 'elk';
+export type LayoutChoice = LayoutName | 'auto';
+
+/**
+ * Node count from which the ELK layout is used. Measured in headless chromium (see
+ * test/webview/renderHarness.ts): dagre and ELK cost about the same per node at 500-1,000 tasks
+ * (mermaid's per-node work dominates), ELK's first use costs ~350 ms extra, and ELK gives
+ * tidier layouts with fewer crossings on big graphs.
+ */
+export const ELK_THRESHOLD = 150;
+
+let mermaidPromise: Promise<Mermaid> | undefined;
+
+/** Loads mermaid and registers the ELK layout (once). */
+export function loadMermaid(): Promise<Mermaid> {
+  mermaidPromise ??= (async () => {
+    const [{ default: mermaid }, { default: elkLayouts }] = await Promise.all([
+      import('mermaid'),
+      import('@mermaid-js/layout-elk'),
+    ]);
+    mermaid.registerLayoutLoaders(elkLayouts);
+    return mermaid;
+  })();
+  return mermaidPromise;
+}
+
+export function mermaidConfig(theme: ThemeInfo, layout: LayoutName): MermaidConfig {
+  return {
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: theme.mermaidTheme,
+    themeVariables: theme.themeVariables,
+    fontFamily: theme.themeVariables.fontFamily,
+    maxTextSize: 50_000_000,
+    maxEdges: 500_000,
+    suppressErrorRendering: true,
+    logLevel: 'fatal',
+    layout,
+    htmlLabels: true,
+    flowchart: { useMaxWidth: false, nodeSpacing: 40, rankSpacing: 50, padding: 12 },
+    elk: { mergeEdges: false, nodePlacementStrategy: 'BRANDES_KOEPF', considerModelOrder: 'NODES_AND_EDGES' },
+  };
+}
+
+export interface RenderedGraph {
+  /** Null when nothing is drawn (empty plan or a filter matching nothing). */
+  svg: SVGSVGElement | null;
+  graph: MermaidGraph;
+  layout: LayoutName;
+  width: number;
+  height: number;
+  /** Task ID -> node element. */
+  nodes: Map<string, SVGGElement>;
+  /** Node element -> task ID. */
+  taskOf: WeakMap<Element, string>;
+  /** Edge path elements with what they stand for. */
+  edges: { el: SVGPathElement; info: MermaidEdgeInfo }[];
+  /** Milliseconds spent in mermaid.render. */
+  mermaidMs: number;
+}
+
+let renderCounter = 0;
+
+const DANGEROUS_ELEMENTS = 'script, iframe, object, embed, img, image, video, audio, source, link, meta, base, form, input, button, textarea, a, use';
+
+/**
+ * Parses mermaid's SVG markup in an inert document (no script runs, no resource loads), removes
+ * anything that could execute or load (defence in depth; mermaid already ran DOMPurify) and
+ * adopts the result into this document.
+ */
+export function parseSvg(markup: string, doc: Document = document): SVGSVGElement {
+  const inert = new DOMParser().parseFromString(markup, 'text/html');
+  const svg = inert.querySelector('svg');
+  if (!svg) throw new Error('mermaid returned no SVG');
+  svg.querySelectorAll(DANGEROUS_ELEMENTS).forEach((el) => el.remove());
+  for (const el of [svg, ...Array.from(svg.querySelectorAll('*'))]) {
+    for (const attr of Array.from(el.attributes)) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.trim().toLowerCase();
+      if (name.startsWith('on')) el.removeAttribute(attr.name);
+      else if ((name === 'href' || name.endsWith(':href') || name === 'src') && !value.startsWith('#')) {
+        el.removeAttribute(attr.name);
+      } else if (/(?:javascript|vbscript|data):/i.test(value) && name !== 'd' && name !== 'data-points') {
+        el.removeAttribute(attr.name);
+      }
+    }
+  }
+  return doc.importNode(svg, true) as unknown as SVGSVGElement;
+}
+
+export async function renderGraph(
+  payload: GraphPayload,
+  view: GraphView,
+  theme: ThemeInfo,
+  layoutChoice: LayoutChoice = 'auto',
+): Promise<RenderedGraph> {
+  const graph = graphToMermaid(payload, view, theme.colors);
+  const layout: LayoutName =
+    layoutChoice === 'auto' ? (graph.nodeCount >= ELK_THRESHOLD ? 'elk' : 'dagre') : layoutChoice;
+  if (graph.nodeCount === 0) {
+    return { svg: null, graph, layout, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), edges: [], mermaidMs: 0 };
+  }
+  const mermaid = await loadMermaid();
+  mermaid.initialize(mermaidConfig(theme, layout));
+  const id = `pm-graph-${++renderCounter}`;
+  const t0 = performance.now();
+  let markup: string;
+  try {
+    ({ svg: markup } = await mermaid.render(id, graph.source));
+  } finally {
+    // mermaid leaves its scratch element behind when rendering fails.
+    document.getElementById(`d${id}`)?.remove();
+  }
+  const mermaidMs = performance.now() - t0;
+  const svg = parseSvg(markup);
+
+  const vb = svg.viewBox?.baseVal;
+  const width = vb && vb.width > 0 ? vb.width : Number.parseFloat(svg.getAttribute('width') ?? '') || 100;
+  const height = vb && vb.height > 0 ? vb.height : Number.parseFloat(svg.getAttribute('height') ?? '') || 100;
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.style.removeProperty('max-width');
+  svg.setAttribute('aria-label', payload.title ? `Task graph: ${payload.title}` : 'Task graph');
+
+  const nodes = new Map<string, SVGGElement>();
+  const taskOf = new WeakMap<Element, string>();
+  const nodePattern = /-flowchart-(n\d+)-\d+$/;
+  for (const g of Array.from(svg.querySelectorAll<SVGGElement>('g.node'))) {
+    const m = nodePattern.exec(g.id);
+    const task = m ? graph.nodeIds.get(m[1]) : undefined;
+    if (task === undefined) continue;
+    nodes.set(task, g);
+    taskOf.set(g, task);
+  }
+
+  const edgeByKey = new Map(graph.edges.map((e) => [`${e.fromNode}>${e.toNode}`, e]));
+  const edges: RenderedGraph['edges'] = [];
+  for (const p of Array.from(svg.querySelectorAll<SVGPathElement>('path.flowchart-link'))) {
+    const key = p.getAttribute('data-id') ?? p.id.replace(/^.*?-(?=L_)/, '');
+    const m = /^L_(n\d+)_(n\d+)_\d+$/.exec(key);
+    const info = m ? edgeByKey.get(`${m[1]}>${m[2]}`) : undefined;
+    if (!info) continue;
+    if (info.source !== 'both') p.classList.add('pm-edge-single');
+    if (info.critical) p.classList.add('pm-edge-critical');
+    if (info.inCycle) p.classList.add('pm-edge-cycle');
+    edges.push({ el: p, info });
+  }
+
+  return { svg, graph, layout, width, height, nodes, taskOf, edges, mermaidMs };
+}
