@@ -23,6 +23,7 @@ const builds = [
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['webview/media/graph.css'], outfile: 'dist/webview.css' },
 ].filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])));
 
 // dist/ is not wiped: other bundles (and copied assets) may be built by parallel steps.

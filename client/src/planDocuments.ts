@@ -19,6 +19,16 @@ export function isPlan(document: vscode.TextDocument | undefined): boolean {
 }
 
 /**
+ * The editor plan commands act on: the active editor when it shows a plan; when focus is in a
+ * non-text editor (the task graph, a preview), a visible editor that shows a plan.
+ */
+export function activePlanEditor(): vscode.TextEditor | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active) return isPlan(active.document) ? active : undefined;
+  return vscode.window.visibleTextEditors.find((e) => isPlan(e.document));
+}
+
+/**
  * Keeps the `planmark.isPlan` context key in step with the active editor, so menus, keybindings
  * and the command palette offer plan commands only on plans.
  */
@@ -35,8 +45,9 @@ export class PlanContextKey implements vscode.Disposable {
     this.disposables.push(
       this.emitter,
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.update()),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === vscode.window.activeTextEditor?.document) this.schedule();
+        if (vscode.window.visibleTextEditors.some((v) => v.document === e.document)) this.schedule();
       }),
       vscode.workspace.onDidOpenTextDocument((d) => {
         // A language switch to markdown re-opens the document.
@@ -63,8 +74,8 @@ export class PlanContextKey implements vscode.Disposable {
   update(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const editor = vscode.window.activeTextEditor;
-    const value = isPlan(editor?.document);
+    const editor = activePlanEditor() ?? vscode.window.activeTextEditor;
+    const value = !!editor && isPlan(editor.document);
     const changed = value !== this.current || editor !== this.lastEditor;
     this.lastEditor = editor;
     if (value !== this.current) {

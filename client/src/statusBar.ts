@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { PlanSummaryRequest, type PlanSummary } from '../../shared/protocol';
 import { formatSummary } from './logic/status';
-import { isPlan, type PlanContextKey } from './planDocuments';
+import { activePlanEditor, type PlanContextKey } from './planDocuments';
 import type { PlanmarkClient } from './planmarkClient';
 
 export class PlanStatusBar implements vscode.Disposable {
@@ -24,7 +24,7 @@ export class PlanStatusBar implements vscode.Disposable {
       this.item,
       planContext.onDidChange(() => this.refresh()),
       client.onPlanChanged((e) => {
-        if (e.uri === vscode.window.activeTextEditor?.document.uri.toString()) this.refresh();
+        if (e.uri === activePlanEditor()?.document.uri.toString()) this.refresh();
       }),
       client.onDidStart(() => this.refresh()),
     );
@@ -32,10 +32,10 @@ export class PlanStatusBar implements vscode.Disposable {
   }
 
   refresh(): void {
-    const document = vscode.window.activeTextEditor?.document;
+    const document = activePlanEditor()?.document;
     this.cancel?.cancel();
     this.cancel = undefined;
-    if (!document || !isPlan(document)) {
+    if (!document) {
       this.lastSummary = undefined;
       this.item.hide();
       return;

@@ -75,7 +75,7 @@ function seedRipgrepCache(tmpdir) {
  */
 export async function ensureCodeServer(opts = {}) {
   const version = opts.version ?? DEFAULT_CODE_SERVER_VERSION;
-  const log = opts.log ?? ((s) => console.error(s));
+  const log = opts.log ?? ((s) => console.error(`[vscode-test] ${s}`));
   const existing = installedCodeServer(version);
   if (existing) return existing;
 
@@ -84,7 +84,11 @@ export async function ensureCodeServer(opts = {}) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   // A package.json of its own so npm treats this folder as the project root (not /work/main).
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'planmark-code-server', private: true }, null, 2) + '\n');
+  // allowScripts: npm 11 runs dependency install scripts only with a warning unless approved here
+  // (and refuses them under strict-allow-scripts); code-server's postinstall installs and builds
+  // VS Code's own modules, argon2 builds its native addon.
+  const pkg = { name: 'planmark-code-server', private: true, allowScripts: { [`code-server@${version}`]: true, argon2: true } };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
   const tmpdir = path.join(dir, '.tmp');
   fs.mkdirSync(tmpdir, { recursive: true });
   seedRipgrepCache(tmpdir);
@@ -98,13 +102,16 @@ export async function ensureCodeServer(opts = {}) {
     npm_config_audit: 'false',
     npm_config_update_notifier: 'false',
     npm_config_loglevel: process.env.npm_config_loglevel || 'warn',
+    // The postinstall runs `npm install` inside code-server's lib/vscode, whose package.json
+    // approves no script: keep npm's default (run with a notice) even under a strict user config.
+    npm_config_strict_allow_scripts: 'false',
   };
   // `npm test` etc. put npm_config_* / npm_package_* of the outer project into the environment.
   for (const k of Object.keys(env)) {
     if (k.startsWith('npm_package_') || k === 'npm_config_prefix' || k === 'npm_config_global' || k === 'INIT_CWD') delete env[k];
   }
   const t0 = Date.now();
-  log(`[vscode-test] installing code-server@${version} into ${path.relative(ROOT, dir)} (takes about a minute) ...`);
+  log(`installing code-server@${version} into ${path.relative(ROOT, dir)} (takes about a minute) ...`);
   const code = await new Promise((resolve, reject) => {
     const child = spawn('npm', ['install', '--no-save', '--no-package-lock', `code-server@${version}`], {
       cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'],
@@ -118,7 +125,7 @@ export async function ensureCodeServer(opts = {}) {
   }
   fs.rmSync(tmpdir, { recursive: true, force: true });
   fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ version, installedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 }) + '\n');
-  log(`[vscode-test] code-server@${version} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  log(`code-server@${version} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return entry;
 }
 

@@ -78,6 +78,7 @@ export function workbenchUrl(port, folder, payload) {
  * @param {string[]} [o.extraArgs]
  * @param {string} [o.logFile]      code-server's stdout+stderr (default stateDir/code-server.log)
  * @param {boolean} [o.echo]        also echo its output to our stderr
+ * @param {object} [o.settings]      extra user settings (written when the user data is new)
  */
 export async function startCodeServer(o) {
   const port = o.port ?? (await freePort());
@@ -89,6 +90,19 @@ export async function startCodeServer(o) {
     data: path.join(o.stateDir, 'data'),
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  // Quiet defaults, written once (a user of `npm start` may change them afterwards).
+  const settings = path.join(dirs.userData, 'User', 'settings.json');
+  if (!fs.existsSync(settings)) {
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      ...(o.settings ?? {}),
+    }, null, 2) + '\n');
+  }
   const logFile = o.logFile ?? path.join(o.stateDir, 'code-server.log');
   const logFd = fs.openSync(logFile, 'a');
   const args = [

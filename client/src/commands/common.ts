@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { CommandEditResult, WireRange } from '../../../shared/protocol';
 import { decideEdit } from '../logic/edits';
-import { isPlan } from '../planDocuments';
+import { activePlanEditor, isPlan } from '../planDocuments';
 
 export function toRange(range: WireRange): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
@@ -46,7 +46,7 @@ export async function resolvePlan(arg: unknown, commandTitle: string): Promise<P
       vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ??
       (await vscode.workspace.openTextDocument(uri));
   } else {
-    document = vscode.window.activeTextEditor?.document;
+    document = (activePlanEditor() ?? vscode.window.activeTextEditor)?.document;
   }
   if (!document) {
     void vscode.window.showInformationMessage(`${commandTitle}: open a plan first.`);

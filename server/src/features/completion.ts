@@ -8,7 +8,7 @@ import {
   type CompletionList,
   type Position,
 } from 'vscode-languageserver-types';
-import { dependencyGraph, nextFreeTaskId, stepsByTask, type Plan, type Table } from '../plan';
+import { dependencyGraph, nextFreeTaskId, stepsByTask, type Field, type Plan, type Table, type TaskRef } from '../plan';
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { templateSections } from '../template';
 import { describeTask } from './hover';
@@ -62,9 +62,10 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
   const word = wordAround(plan.text, offset);
   const items: CompletionItem[] = [];
 
-  // "## " at the start of a line: missing template sections.
-  const heading = /^(#{2,3})[ \t]+([^#]*)$/.exec(before);
+  // "## " at the start of a line: missing template sections (not in code, where "## " is a comment).
+  const heading = /^ {0,3}(#{2,3})[ \t]+([^#]*)$/.exec(before);
   if (heading) {
+    if (plan.fences.some((f) => f.openingSpan.end < offset && offset <= f.span.end)) return { isIncomplete: false, items };
     return { isIncomplete: false, items: sectionItems(plan, heading[1].length, lineStart + heading[0].length - heading[2].length, offset) };
   }
 
@@ -74,14 +75,15 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
     const cell = cellIndexAt(lineText, offset - lineStart);
     const row = table.rows.find((r) => r.span.start <= offset && offset <= r.span.end);
     const isTaskTable = header.includes('task') && header.some((h) => h.startsWith('depends'));
-    if (isTaskTable && row) {
+    // Header and delimiter rows take no values.
+    if (!row) return { isIncomplete: false, items };
+    if (isTaskTable) {
       const taskCol = header.indexOf('task');
       const dependsCol = header.findIndex((h) => h.startsWith('depends'));
       if (cell === taskCol) return { isIncomplete: false, items: newIdItems(plan, word) };
       if (cell === dependsCol) {
-        const rowTask = plan.tasks.find((t) => t.rowSpan.start === row.span.start)?.id;
-        const already = new Set(plan.tasks.find((t) => t.rowSpan.start === row.span.start)?.dependsOn.map((d) => d.id) ?? []);
-        return { isIncomplete: false, items: taskIdItems(plan, word, { exclude: rowTask, already }) };
+        const task = plan.tasks.find((t) => t.rowSpan.start === row.span.start);
+        return { isIncomplete: false, items: taskIdItems(plan, word, { exclude: task?.id, already: listedElsewhere(task?.dependsOn ?? [], word) }) };
       }
     }
     const impact = header.indexOf('impact');
@@ -93,14 +95,13 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
 
   // A step's **Tasks:** line.
   const step = plan.steps.find((s) => s.tasksField && s.tasksField.lineSpan.start <= offset && offset <= s.tasksField.lineSpan.end);
-  if (step && step.tasksField && offset >= step.tasksField.keySpan.end) {
-    const listed = new Set(step.tasks.map((t) => t.id));
-    return { isIncomplete: false, items: taskIdItems(plan, word, { already: listed, preferUnscheduled: true }) };
+  if (step && step.tasksField && offset >= valueStart(plan, step.tasksField)) {
+    return { isIncomplete: false, items: taskIdItems(plan, word, { already: listedElsewhere(step.tasks, word), preferUnscheduled: true }) };
   }
 
   // Approved: Yes / No.
   const approved = plan.footer.get('Approved');
-  if (approved && approved.lineSpan.start <= offset && offset <= approved.lineSpan.end && offset >= approved.keySpan.end) {
+  if (approved && approved.lineSpan.start <= offset && offset <= approved.lineSpan.end && offset >= valueStart(plan, approved)) {
     return valueItems(plan, word, ['Yes', 'No'], 'Approved');
   }
 
@@ -109,6 +110,18 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
   if (graph) return { isIncomplete: false, items: taskIdItems(plan, word, {}) };
 
   return { isIncomplete: false, items };
+}
+
+/** IDs listed in a cell or field, except the one being typed (it is what the user replaces). */
+function listedElsewhere(refs: TaskRef[], word: Slot): Set<string> {
+  return new Set(refs.filter((r) => r.span.end < word.start || r.span.start > word.end).map((r) => r.id));
+}
+
+/** Where a field's value may start: after the key's closing `:**` (or `**:`). */
+function valueStart(plan: Plan, field: Field): number {
+  const rest = plan.text.slice(field.keySpan.end, field.lineSpan.end);
+  const close = /^[ \t]*(?::\*\*|\*\*[ \t]*:)/.exec(rest);
+  return field.keySpan.end + (close ? close[0].length : 0);
 }
 
 function taskIdItems(
@@ -192,11 +205,30 @@ function valueItems(plan: Plan, word: Slot, values: string[], what: string): Com
   };
 }
 
+/** How headings are compared: markup, placeholder brackets and a step's name do not matter. */
+function headingKey(title: string): string {
+  const key = normalizeSectionTitle(title).replace(/[[\]]/g, '');
+  return /^step \d+\b/.exec(key)?.[0] ?? key;
+}
+
+/**
+ * Template sections the plan lacks: the ## ones, or after "### " the sub-sections of the
+ * enclosing ## section.
+ */
 function sectionItems(plan: Plan, level: number, start: number, offset: number): CompletionItem[] {
-  const present = new Set(plan.sections.filter((s) => s.level === level).map((s) => normalizeSectionTitle(s.title)));
+  let candidates = templateSections().filter((s) => s.level === level);
+  let siblings = plan.sections.filter((s) => s.level === level);
+  if (level === 3) {
+    const parent = plan.sections.filter((s) => s.level === 2 && s.headingSpan.end <= start && offset <= s.span.end).pop();
+    if (!parent) return [];
+    candidates = candidates.filter((s) => s.parentTitle !== undefined && headingKey(s.parentTitle) === headingKey(parent.title));
+    siblings = parent.children.map((i) => plan.sections[i]).filter((s) => s.level === 3);
+  }
+  // The heading being typed is not "present".
+  const present = new Set(siblings.filter((s) => !(s.headingSpan.start <= offset && offset <= s.headingSpan.end)).map((s) => headingKey(s.title)));
   const range = toRange(plan, { start, end: Math.max(offset, start) });
-  return templateSections()
-    .filter((s) => s.level === level && !present.has(normalizeSectionTitle(s.title)))
+  return candidates
+    .filter((s) => !present.has(headingKey(s.title)))
     .map((s, i) => ({
       label: s.title,
       kind: CompletionItemKind.Module,

@@ -45,6 +45,12 @@ export function isRealDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
+/** "GET", "`get`", "GET / POST", "GET, HEAD". */
+function isHttpMethodList(text: string): boolean {
+  const parts = stripInline(text).split(/\s*[\/,|]\s*|\s+/).filter(Boolean);
+  return parts.length > 0 && parts.every((p) => HTTP_METHODS.has(stripInline(p).toUpperCase()));
+}
+
 function isPlaceholderValue(value: string): boolean {
   return value === '' || /^\[[^\]]*\]$/.test(value) || value === 'Yes/No' || value === 'High/Med/Low';
 }
@@ -158,7 +164,7 @@ function checkTasks(plan: Plan, out: Draft[]): void {
       if (task.hours === undefined || !(task.hours > 0) || !Number.isFinite(task.hours)) {
         out.push({
           code: 'invalid-hours',
-          span: hoursCell.text ? hoursCell.span : task.rowSpan,
+          span: hoursCell.text ? hoursCell.span : emptyCellSpan(plan, hoursCell.span),
           message: hoursCell.text
             ? `Estimated Hours of ${task.id} is "${hoursCell.text}", not a positive number.`
             : `Estimated Hours of ${task.id} is empty; give a positive number.`,
@@ -189,30 +195,50 @@ function checkTasks(plan: Plan, out: Draft[]): void {
           data: { id: node.taskId },
         });
       }
-      if (node.taskId) {
-        for (const edge of block.flowchart!.edges) {
-          if (edge.from === node.alias && edge.to === node.alias) {
-            out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${node.taskId} depend on itself.`, data: { id: node.taskId } });
-          }
-        }
-      }
+    }
+    const chart = block.flowchart;
+    if (!chart) continue;
+    const taskOf = new Map<string, string>();
+    for (const node of chart.nodes) if (node.taskId) taskOf.set(node.alias, node.taskId);
+    for (const edge of chart.edges) {
+      const id = edge.from === edge.to && edge.kind !== 'invisible' ? taskOf.get(edge.from) : undefined;
+      if (id) out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${id} depend on itself.`, data: { id } });
     }
   }
 }
 
+/** The line holding `offset`, without its line break. */
+function firstLine(plan: Plan, offset: number): Span {
+  const lineEnd = plan.text.slice(offset).search(/\r|\n/);
+  return { start: offset, end: lineEnd < 0 ? plan.text.length : offset + lineEnd };
+}
+
+/** The blank between the pipes around an empty cell (the pipes themselves when there is no blank). */
+function emptyCellSpan(plan: Plan, span: Span): Span {
+  let start = span.start;
+  let end = span.end;
+  while (start > 0 && (plan.text[start - 1] === ' ' || plan.text[start - 1] === '\t')) start--;
+  while (end < plan.text.length && (plan.text[end] === ' ' || plan.text[end] === '\t')) end++;
+  if (start === end) return { start: Math.max(0, start - 1), end: Math.min(plan.text.length, end + 1) };
+  return { start, end };
+}
+
 function checkGraphAgreement(plan: Plan, out: Draft[]): void {
-  const hasGraph = plan.mermaid.some((m) => m.flowchart);
+  // A flowchart that names no task is not a task graph, so it cannot disagree with the table.
+  const graphBlock = plan.mermaid.find((m) => m.flowchart?.nodes.some((n) => n.taskId));
   const hasTable = plan.tasks.length > 0;
-  if (!hasGraph || !hasTable) return;
+  if (!graphBlock || !hasTable) return;
   const graph = dependencyGraph(plan);
   for (const [key, where] of graph.statements) {
     const [from, to] = key.split('\u0000');
     if (from === to) continue;
-    if (where.table.length && !where.mermaid.length) {
+    // An edge from a task without a row is already an unknown-task error.
+    if (where.table.length && !where.mermaid.length && plan.taskById.has(from)) {
       out.push({
         code: 'graph-missing-edge',
         span: where.table[0],
         message: `The mermaid graph lacks the edge ${from} --> ${to} that the task table states here.`,
+        related: [{ span: firstLine(plan, graphBlock.span.start), message: 'The task graph' }],
         data: { from, to },
       });
     }
@@ -256,13 +282,19 @@ function checkSteps(plan: Plan, out: Draft[]): void {
   if (plan.steps.length === 0) return;
   const byTask = stepsByTask(plan);
   const { prerequisites } = dependencyGraph(plan);
+  const cycleOf = new Map<string, number>();
+  findDependencyCycles(plan).forEach((c, i) => c.members.forEach((m) => cycleOf.set(m, i)));
+  // Steps without a Tasks list say nothing about which tasks they hold.
+  const listsTasks = plan.steps.some((s) => s.tasks.length > 0);
+  const sequence = plan.sections[plan.sequenceSection];
   for (const task of plan.tasks) {
     if (plan.taskById.get(task.id) !== task) continue;
-    if (!byTask.has(task.id)) {
+    if (listsTasks && !byTask.has(task.id)) {
       out.push({
         code: 'unscheduled-task',
         span: task.idSpan,
         message: `${task.id} is listed in no step of the Implementation Sequence.`,
+        related: sequence ? [{ span: sequence.titleSpan, message: 'The Implementation Sequence' }] : undefined,
         data: { id: task.id },
       });
     }
@@ -289,6 +321,8 @@ function checkSteps(plan: Plan, out: Draft[]): void {
       for (const prereq of prerequisites.get(ref.id) ?? []) {
         const prereqSteps = byTask.get(prereq);
         if (!prereqSteps || prereqSteps[0] <= stepIndex) continue;
+        const cycle = cycleOf.get(ref.id);
+        if (cycle !== undefined && cycle === cycleOf.get(prereq)) continue;
         const later = plan.steps[prereqSteps[0]];
         const laterRef = later.tasks.find((t) => t.id === prereq)!;
         out.push({
@@ -345,16 +379,21 @@ function checkDates(plan: Plan, out: Draft[]): void {
   }
   const approved = plan.footer.get('Approved');
   const reviewed = plan.footer.get('Reviewed By');
-  if (approved && /^yes\b/i.test(stripInline(approved.value))) {
+  const approvedValue = approved ? stripInline(approved.value) : '';
+  if (approved && /^yes\b/i.test(approvedValue) && !isPlaceholderValue(approvedValue)) {
     const reviewer = reviewed ? stripInline(reviewed.value) : '';
-    if (!reviewed || isPlaceholderValue(reviewer)) {
+    if (!reviewed || isPlaceholderValue(reviewer) || /^(tbd|todo|n\/?a|none|nobody|-+|—)$/i.test(reviewer)) {
       out.push({
         code: 'approved-unreviewed',
         span: approved.valueSpan,
-        message: reviewed
-          ? `The plan says Approved: Yes but Reviewed By is ${reviewer ? `still the placeholder ${reviewer}` : 'empty'}.`
-          : 'The plan says Approved: Yes but has no Reviewed By.',
-        related: reviewed ? [{ span: reviewed.valueSpan, message: 'Reviewed By' }] : undefined,
+        message: !reviewed
+          ? 'The plan says Approved: Yes but has no Reviewed By.'
+          : !reviewer
+            ? 'The plan says Approved: Yes but Reviewed By is empty.'
+            : isPlaceholderValue(reviewer)
+              ? `The plan says Approved: Yes but Reviewed By is still the placeholder ${reviewer}.`
+              : `The plan says Approved: Yes but Reviewed By is "${reviewer}", not a reviewer's name.`,
+        related: reviewed ? [{ span: reviewed.value ? reviewed.valueSpan : reviewed.keySpan, message: 'Reviewed By' }] : undefined,
       });
     }
   }
@@ -371,9 +410,13 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
     else byTitle.set(key, [s]);
   }
   const anchor = plan.title?.span ?? { start: 0, end: 0 };
+  const swallowed = swallowedHeadings(plan);
   for (const required of settings.requiredSections) {
     const found = byTitle.get(normalizeSectionTitle(required));
     if (!found) {
+      // The heading is there but a broken fence turned it into code: nested-fence (or the
+      // unclosed fence itself) is the problem to report, not a missing section.
+      if (swallowed.has(normalizeSectionTitle(required))) continue;
       out.push({
         code: 'missing-section',
         span: anchor,
@@ -392,6 +435,23 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
       }
     }
   }
+}
+
+/**
+ * Titles of heading lines that sit inside code only because a fence broke: inside an unclosed
+ * fence, or inside any fence after a nested opening (from there on, fences pair up wrongly).
+ */
+function swallowedHeadings(plan: Plan): Set<string> {
+  const out = new Set<string>();
+  const firstNested = Math.min(...plan.fences.flatMap((f) => f.nestedOpenings.map((n) => n.start)));
+  for (const fence of plan.fences) {
+    if (fence.closed && !(fence.span.end > firstNested)) continue;
+    const from = Math.max(fence.span.start, fence.closed ? firstNested : fence.span.start);
+    for (const m of plan.text.slice(from, fence.span.end).matchAll(/^ {0,3}#{1,2}[ \t]+(.+?)[ \t#]*$/gm)) {
+      out.add(normalizeSectionTitle(m[1]));
+    }
+  }
+  return out;
 }
 
 function checkTables(plan: Plan, out: Draft[]): void {
@@ -414,7 +474,7 @@ function checkTables(plan: Plan, out: Draft[]): void {
         out.push({ code: 'invalid-impact', span: impactCell.span, message: `Impact is "${impactCell.text}"; use High, Med or Low.` });
       }
       const methodCell = isEndpoints ? row.cells[method] : undefined;
-      if (methodCell && methodCell.text && !HTTP_METHODS.has(stripInline(methodCell.text).toUpperCase())) {
+      if (methodCell && methodCell.text && !isPlaceholderValue(methodCell.text) && !isHttpMethodList(methodCell.text)) {
         out.push({
           code: 'invalid-method',
           span: methodCell.span,

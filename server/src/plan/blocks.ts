@@ -227,10 +227,20 @@ function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: 
 function swallowRest(text: string, block: Block, ctx: ExtractContext): Block | undefined {
   // Only a top-level fence at the start of its line runs to the end of the document.
   if (lineStartBefore(text, block.start) !== block.start - (block.facts.code?.indent ?? 0)) return undefined;
-  let end = text.length;
-  while (end > block.start && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  // If any later line closes the fence, the blocks after it change too: let the caller widen.
+  const code = block.facts.code!;
+  let pos = text.indexOf('\n', block.start);
+  while (pos >= 0 && pos < text.length) {
+    const next = text.indexOf('\n', pos + 1);
+    const line = text.slice(pos + 1, next < 0 ? text.length : next).replace(/\r$/, '');
+    const m = CLOSING_FENCE_LINE.exec(line);
+    if (m && m[1][0] === code.fenceChar && m[1].length >= code.fenceLength) return undefined;
+    pos = next;
+  }
+  // An unclosed fence runs to the very end of the text, trailing line breaks included.
+  const end = text.length;
   const body = text.slice(block.start, end);
-  const code = extractCode(body, block.facts.code!.lang, ctx);
-  if (code.closed) return undefined;
-  return { start: block.start, end, facts: { ...block.facts, code } };
+  const swallowed = extractCode(body, code.lang, ctx);
+  if (swallowed.closed) return undefined;
+  return { start: block.start, end, facts: { ...block.facts, code: swallowed } };
 }

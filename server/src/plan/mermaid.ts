@@ -44,6 +44,8 @@ interface LinkInfo {
   kind: MermaidEdgeKind;
   label?: string;
   span: Span;
+  /** No `|label|` follows: like mermaid, the target may then be on the next line. */
+  bare: boolean;
 }
 
 interface LinkMatch {
@@ -174,6 +176,11 @@ class FlowchartParser {
   private readonly occurrences: { alias: string; span: Span }[] = [];
   private readonly edgeIds = new Set<string>();
   private edgeLimitReported = false;
+  /**
+   * The last node group of the previous statement when it ended at a line break: mermaid's
+   * arrows swallow surrounding line breaks, so a line starting with an arrow continues it.
+   */
+  private pendingLeft: VertexRef[] | null = null;
   /** Shape data (`@{ … }`) may span lines until one block runs unclosed to the end. */
   private multiLineShapeData = true;
   // Cache for eol(): no line feed in [eolFrom, eolAt).
@@ -279,7 +286,11 @@ class FlowchartParser {
       const c = s.charCodeAt(p);
       if (isAliasCore(c) || isAliasPunct(c)) p++;
       else if ((c === DASH || c === EQ || c === DOT) && p + 1 < n && isAliasCore(s.charCodeAt(p + 1))) p++;
-      else break;
+      else if (c === DASH && s.charCodeAt(p + 1) === GT) {
+        // `odd->text]` is the node "odd-" with an asymmetric shape, as in mermaid.
+        p++;
+        break;
+      } else break;
     }
     return p;
   }
@@ -415,6 +426,7 @@ class FlowchartParser {
     while (this.pos < this.n) {
       const c = this.s.charCodeAt(this.pos);
       if (c === LF || c === SEMI || isWs(c)) {
+        if (c === SEMI) this.pendingLeft = null;
         this.pos++;
         continue;
       }
@@ -428,67 +440,86 @@ class FlowchartParser {
     }
   }
 
-  private statement(): void {
+  /** The keyword starting a non-node statement at `p`, if there is one. */
+  private keywordAt(p: number): string | undefined {
     const s = this.s;
-    const start = this.pos;
-    const c = s.charCodeAt(start);
-    if (isAsciiLetter(c)) {
-      let w = start + 1;
-      while (w < this.n && isAsciiLetter(s.charCodeAt(w))) w++;
-      const word = s.slice(start, w);
-      const a = this.code(w);
-      const spaced = a >= 0 && isWs(a);
-      const ends = w >= this.n || a === LF || a === SEMI || spaced;
-      switch (word) {
-        case 'subgraph':
-          if (ends) return this.subgraphStatement(w);
-          break;
-        case 'end':
-          if (ends || a === PERCENT) return this.skipStatement(w);
-          break;
-        case 'direction':
-        case 'classDef':
-        case 'linkStyle':
-          if (spaced) return this.skipStatement(w);
-          break;
-        case 'class':
-          if (spaced) return this.classStatement(w);
-          break;
-        case 'style':
-          if (spaced) {
-            this.keywordTarget(this.skipWs(w));
-            return this.skipStatement(w);
-          }
-          break;
-        case 'click':
-          if (spaced) {
-            // `click A call fn()` / `click A href "…"`: never interpreted, just skipped.
-            this.keywordTarget(this.skipWs(w));
-            this.pos = this.eol(w);
-            return;
-          }
-          break;
-        case 'accTitle':
-        case 'accDescr': {
-          const q = this.skipWs(w, this.eol(w));
-          if (this.code(q) === COLON) {
-            this.pos = this.eol(q);
-            return;
-          }
-          if (word === 'accDescr' && this.code(q) === LBRACE) {
-            const close = this.find('}', q + 1);
-            if (close < 0) {
-              this.unclosed("Unclosed accDescr block: expected '}'", q);
-              return;
-            }
-            this.pos = close + 1;
-            return;
-          }
-          break;
-        }
+    if (!isAsciiLetter(this.code(p))) return undefined;
+    let w = p + 1;
+    while (w < this.n && isAsciiLetter(s.charCodeAt(w))) w++;
+    const word = s.slice(p, w);
+    const a = this.code(w);
+    const spaced = a >= 0 && isWs(a);
+    const ends = w >= this.n || a === LF || a === SEMI || spaced;
+    switch (word) {
+      case 'subgraph':
+        return ends ? word : undefined;
+      case 'end':
+        return ends || a === PERCENT ? word : undefined;
+      case 'direction':
+      case 'classDef':
+      case 'linkStyle':
+      case 'class':
+      case 'style':
+      case 'click':
+        return spaced ? word : undefined;
+      case 'accTitle':
+      case 'accDescr': {
+        const q = this.skipWs(w, this.eol(w));
+        const c = this.code(q);
+        return c === COLON || (word === 'accDescr' && c === LBRACE) ? word : undefined;
       }
     }
-    this.vertexStatement();
+    return undefined;
+  }
+
+  private statement(): void {
+    const start = this.pos;
+    const left = this.pendingLeft;
+    this.pendingLeft = null;
+    if (left && this.matchLink(start)) {
+      this.vertexStatement(left);
+      return;
+    }
+    const keyword = this.keywordAt(start);
+    if (keyword === undefined) {
+      this.vertexStatement();
+      return;
+    }
+    const w = start + keyword.length;
+    switch (keyword) {
+      case 'subgraph':
+        this.subgraphStatement(w);
+        return;
+      case 'class':
+        this.classStatement(w);
+        return;
+      case 'style':
+        this.keywordTarget(this.skipWs(w));
+        this.skipStatement(w);
+        return;
+      case 'click':
+        // `click A call fn()` / `click A href "…"`: never interpreted, just skipped.
+        this.keywordTarget(this.skipWs(w));
+        this.pos = this.eol(w);
+        return;
+      case 'accTitle':
+      case 'accDescr': {
+        const q = this.skipWs(w, this.eol(w));
+        if (this.code(q) === COLON) {
+          this.pos = this.eol(q);
+          return;
+        }
+        const close = this.find('}', q + 1);
+        if (close < 0) {
+          this.unclosed("Unclosed accDescr block: expected '}'", q);
+          return;
+        }
+        this.pos = close + 1;
+        return;
+      }
+      default: // end, direction, classDef, linkStyle
+        this.skipStatement(w);
+    }
   }
 
   /** Skips to the end of the statement (`;` or line feed), stepping over quoted strings. */
@@ -539,21 +570,30 @@ class FlowchartParser {
     this.skipStatement(p);
   }
 
-  private vertexStatement(): void {
-    const start = this.pos;
-    // `e1@{ animate: true }` configures the edge with ID e1; it is not a node.
-    if (isAliasStart(this.code(start))) {
-      const e = this.aliasEnd(start);
-      if (this.startsWith('@{', e) && this.edgeIds.has(this.s.slice(start, e))) {
-        this.parseShapeData(e);
-        return;
+  /** `A --> B & C -.-> D`, or its continuation from `left` on a line starting with an arrow. */
+  private vertexStatement(continued?: VertexRef[]): void {
+    let left: VertexRef[] | null;
+    if (continued) {
+      left = continued;
+    } else {
+      const start = this.pos;
+      // `e1@{ animate: true }` configures the edge with ID e1; it is not a node.
+      if (isAliasStart(this.code(start))) {
+        const e = this.aliasEnd(start);
+        if (this.startsWith('@{', e) && this.edgeIds.has(this.s.slice(start, e))) {
+          this.parseShapeData(e);
+          return;
+        }
       }
+      left = this.parseGroup();
+      if (!left) return;
     }
-    let left = this.parseGroup();
-    if (!left) return;
     for (;;) {
       this.pos = this.skipWs(this.pos);
-      if (this.atStatementEnd(this.pos)) return;
+      if (this.atStatementEnd(this.pos)) {
+        if (this.code(this.pos) !== SEMI) this.pendingLeft = left;
+        return;
+      }
       const link = this.parseLink();
       if (link === FAILED) return;
       if (link === null) {
@@ -567,14 +607,32 @@ class FlowchartParser {
       }
       this.pos = this.skipWs(this.pos);
       if (this.atStatementEnd(this.pos)) {
-        this.fail('Arrow has no target node', link.span);
-        return;
+        const target = link.bare ? this.targetOnNextLine(this.pos) : -1;
+        if (target < 0) {
+          this.fail('Arrow has no target node', link.span);
+          return;
+        }
+        this.pos = target;
       }
       const right = this.parseGroup();
       if (!right) return;
       this.addEdges(left, right, link);
       left = right;
     }
+  }
+
+  /**
+   * After an arrow ending its line: the start of the node on the next non-blank,
+   * non-comment line (mermaid joins the lines), or -1.
+   */
+  private targetOnNextLine(p: number): number {
+    for (;;) {
+      if (p >= this.n || this.code(p) === SEMI) return -1;
+      if (this.code(p) === LF) p = this.skipWs(p + 1);
+      else if (this.startsWith('%%', p)) p = this.skipComment(p);
+      else break;
+    }
+    return isAliasStart(this.code(p)) && this.keywordAt(p) === undefined ? p : -1;
   }
 
   private addEdges(left: VertexRef[], right: VertexRef[], link: LinkInfo): void {
@@ -691,6 +749,7 @@ class FlowchartParser {
     else if (this.startsWith('{{', o)) [openLength, close] = [2, '}}'];
     else if (this.startsWith('{', o)) [openLength, close] = [1, '}'];
     else [openLength, close] = [1, ']']; // `>x]`
+    const oddAfterDash = close === ']' && openLength === 1 && this.code(o) === GT && this.code(o - 1) === DASH;
     const q = o + openLength;
     const closeText = trapezoid ? "/]' or '\\]" : close;
 
@@ -733,6 +792,7 @@ class FlowchartParser {
         return this.trimmed(q, i);
       }
     }
+    if (oddAfterDash) return this.fail("Unknown arrow '->'; use '-->'", { start: o - 1, end: o + 1 });
     return this.unclosed(`Unclosed label: expected '${close}'`, o);
   }
 
@@ -878,7 +938,7 @@ class FlowchartParser {
     } else {
       this.pos = end;
     }
-    const info: LinkInfo = { kind: m.kind, span: { start, end } };
+    const info: LinkInfo = { kind: m.kind, span: { start, end }, bare: this.pos === end };
     if (label && label.end > label.start) info.label = this.s.slice(label.start, label.end);
     return info;
   }
@@ -892,7 +952,10 @@ class FlowchartParser {
       return r - p >= 3 ? { kind: 'invisible', end: r } : null;
     }
     let q = p;
-    if ((c === LOWER_X || c === LOWER_O || c === LT) && (this.code(p + 1) === DASH || this.code(p + 1) === EQ)) q++;
+    if (c === LOWER_X || c === LOWER_O || c === LT) {
+      const next = this.code(p + 1);
+      if (next === DASH || next === EQ || next === DOT) q++;
+    }
     c = this.code(q);
     if (c === DASH || c === EQ) {
       let r = q;
@@ -907,7 +970,7 @@ class FlowchartParser {
       if (count >= 3) return { kind, end: r };
       return { kind, end: r, textMode: true };
     }
-    if (c === DOT && q === p) {
+    if (c === DOT) {
       // `.->` (mermaid allows the leading dash of a dotted arrow to be left out).
       let r = q;
       while (this.code(r) === DOT) r++;

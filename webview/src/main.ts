@@ -1,0 +1,443 @@
+// Entry point of the task graph webview. Receives GraphPayloads from the extension and draws
+// them with mermaid; it never parses plans. All plan text reaches the DOM either through
+// mermaid (entity-escaped labels, DOMPurify, inert re-parse in renderer.ts) or through
+// textContent. No innerHTML, no inline handlers.
+import type {
+  ExtensionToWebviewMessage,
+  GraphPayload,
+  GraphViewState,
+  WebviewToExtensionMessage,
+} from '../../shared/protocol';
+import { pngDataUrl, svgDocument } from './exporter';
+import { DEFAULT_VIEW_STATE, parseExtensionMessage, parseViewState } from './messages';
+import { PanZoom } from './panzoom';
+import { renderGraph, type LayoutChoice, type RenderedGraph } from './renderer';
+import { readTheme, toHex, type ThemeInfo, type ThemeKind } from './theme';
+import { Tooltip } from './tooltip';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToExtensionMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string; title?: string; attrs?: Record<string, string> } = {},
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.text !== undefined) e.textContent = props.text;
+  if (props.title) e.title = props.title;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) e.setAttribute(k, v);
+  return e;
+}
+
+function readInitialState(): GraphViewState | undefined {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="planmark-initial-state"]');
+  if (!meta) return undefined;
+  try {
+    return parseViewState(JSON.parse(meta.content));
+  } catch {
+    return undefined;
+  }
+}
+
+class GraphApp {
+  private readonly vscode: VsCodeApi;
+  private state: GraphViewState;
+  /** True when the zoom/pan came from a saved state rather than defaults. */
+  private hasSavedTransform: boolean;
+  private payload: GraphPayload | null = null;
+  private rendered: RenderedGraph | null = null;
+  private theme: ThemeInfo;
+  private themeKey = '';
+  private highlighted: string | null = null;
+  private rendering = false;
+  private dirty = false;
+  private fitNext = false;
+  private statePostTimer: ReturnType<typeof setTimeout> | undefined;
+  private layoutChoice: LayoutChoice = 'auto';
+
+  private readonly viewport: HTMLDivElement;
+  private readonly canvas: HTMLDivElement;
+  private readonly banner: HTMLDivElement;
+  private readonly empty: HTMLDivElement;
+  private readonly status: HTMLSpanElement;
+  private readonly filterInput: HTMLInputElement;
+  private readonly dirButton: HTMLButtonElement;
+  private readonly groupButton: HTMLButtonElement;
+  private readonly panzoom: PanZoom;
+  private readonly tooltip: Tooltip;
+
+  constructor(root: HTMLElement) {
+    this.vscode = acquireVsCodeApi();
+    const saved = parseViewState(this.vscode.getState()) ?? readInitialState();
+    this.state = saved ?? { ...DEFAULT_VIEW_STATE };
+    this.hasSavedTransform = !!saved;
+    this.theme = readTheme();
+    this.themeKey = JSON.stringify(this.theme);
+
+    // ---- toolbar ----
+    const toolbar = h('div', { className: 'pm-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Graph tools' } });
+    const button = (text: string, title: string, onClick: () => void) => {
+      const b = h('button', { text, title, attrs: { type: 'button' } });
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    const sep = () => h('span', { className: 'pm-sep', attrs: { 'aria-hidden': 'true' } });
+    this.dirButton = button('', 'Layout direction: top-down or left-right', () => {
+      this.updateState({ direction: this.state.direction === 'TD' ? 'LR' : 'TD' }, true);
+    });
+    this.groupButton = button('Group by step', 'Draw one box per plan step', () => {
+      this.updateState({ groupBySteps: !this.state.groupBySteps }, true);
+    });
+    this.filterInput = h('input', {
+      attrs: {
+        type: 'search',
+        placeholder: 'Filter: task ID or text',
+        'aria-label': 'Show only tasks related to this task ID or text',
+        maxlength: '1000',
+        spellcheck: 'false',
+      },
+    });
+    this.filterInput.value = this.state.filter;
+    let filterTimer: ReturnType<typeof setTimeout> | undefined;
+    this.filterInput.addEventListener('input', () => {
+      clearTimeout(filterTimer);
+      filterTimer = setTimeout(() => this.updateState({ filter: this.filterInput.value }, true), 250);
+    });
+    this.filterInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        clearTimeout(filterTimer);
+        this.updateState({ filter: this.filterInput.value }, true);
+      } else if (e.key === 'Escape' && this.filterInput.value) {
+        this.filterInput.value = '';
+        clearTimeout(filterTimer);
+        this.updateState({ filter: '' }, true);
+      }
+    });
+    this.status = h('span', { className: 'pm-status', attrs: { 'aria-live': 'polite' } });
+    toolbar.append(
+      button('Fit', 'Fit the graph to the view (0)', () => this.fit()),
+      button('+', 'Zoom in (+)', () => this.panzoom.zoomBy(1.2)),
+      button('\u2212', 'Zoom out (-)', () => this.panzoom.zoomBy(1 / 1.2)),
+      sep(),
+      this.dirButton,
+      this.groupButton,
+      this.filterInput,
+      sep(),
+      button('SVG', 'Export the graph as SVG', () => this.exportSvg()),
+      button('PNG', 'Export the graph as PNG', () => void this.exportPng()),
+      button('Copy source', 'Copy the mermaid source of this view', () => this.copySource()),
+      this.status,
+    );
+
+    this.banner = h('div', { className: 'pm-banner', attrs: { role: 'status' } });
+    this.banner.hidden = true;
+    this.viewport = h('div', {
+      className: 'pm-viewport',
+      attrs: { tabindex: '0', 'aria-label': 'Graph. Drag or use arrow keys to pan, +/- to zoom, 0 to fit.' },
+    });
+    this.canvas = h('div', { className: 'pm-canvas' });
+    this.empty = h('div', { className: 'pm-empty', text: 'Waiting for the plan\u2026' });
+    this.viewport.append(this.canvas, this.empty);
+    root.replaceChildren(toolbar, this.banner, this.viewport);
+    this.tooltip = new Tooltip(document.body);
+
+    this.panzoom = new PanZoom(this.viewport, this.canvas, (t) => this.updateState({ ...t }, false));
+    this.panzoom.set({ zoom: this.state.zoom, panX: this.state.panX, panY: this.state.panY }, false);
+    this.panzoom.fitHandler = () => this.fit();
+    this.syncToolbar();
+
+    // ---- interaction ----
+    document.addEventListener('keydown', (e) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'BUTTON')) return;
+      if (this.panzoom.onKey(e)) this.tooltip.hide();
+    });
+    this.viewport.addEventListener('click', (e) => {
+      if (this.panzoom.suppressClick) {
+        this.panzoom.suppressClick = false;
+        return;
+      }
+      const task = this.taskAt(e.target);
+      if (task !== undefined) this.post({ type: 'reveal', taskId: task });
+    });
+    this.viewport.addEventListener('pointerover', (e) => {
+      const task = this.taskAt(e.target);
+      if (task === undefined) return;
+      this.tooltip.show(task, e.clientX, e.clientY);
+      this.markRelated(task);
+    });
+    this.viewport.addEventListener('pointermove', (e) => this.tooltip.move(e.clientX, e.clientY));
+    this.viewport.addEventListener('pointerout', (e) => {
+      const from = this.taskAt(e.target);
+      const to = this.taskAt(e.relatedTarget);
+      if (from !== undefined && from !== to) {
+        this.tooltip.hide();
+        this.markRelated(null);
+      }
+    });
+    this.viewport.addEventListener('pointerdown', () => this.tooltip.hide());
+    window.addEventListener('resize', () => {
+      if (!this.hasSavedTransform && this.rendered?.svg) this.fit(false);
+    });
+
+    // ---- theme changes (VS Code rewrites <body> classes and <html> style variables) ----
+    let themeTimer: ReturnType<typeof setTimeout> | undefined;
+    const onThemeMutation = () => {
+      clearTimeout(themeTimer);
+      themeTimer = setTimeout(() => this.refreshTheme(), 50);
+    };
+    const observer = new MutationObserver(onThemeMutation);
+    observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+
+    window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
+    this.post({ type: 'ready' });
+  }
+
+  private post(message: WebviewToExtensionMessage): void {
+    this.vscode.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = parseExtensionMessage(raw);
+    if (!parsed.ok) {
+      console.warn(`planmark graph: ignored a message (${parsed.reason})`);
+      return;
+    }
+    const msg: ExtensionToWebviewMessage = parsed.value;
+    switch (msg.type) {
+      case 'graph':
+        this.payload = msg.payload;
+        this.tooltip.setPayload(msg.payload);
+        this.hideBanner();
+        this.requestRender();
+        break;
+      case 'stale':
+        this.showBanner(msg.reason, false);
+        break;
+      case 'highlight':
+        this.highlight(msg.taskId);
+        break;
+      case 'theme':
+        this.refreshTheme(msg.kind);
+        break;
+    }
+  }
+
+  // ---- state ----
+
+  private updateState(patch: Partial<GraphViewState>, relayout: boolean): void {
+    this.state = { ...this.state, ...patch };
+    if (relayout) {
+      this.fitNext = true;
+      this.syncToolbar();
+      this.requestRender();
+    } else {
+      this.hasSavedTransform = true;
+    }
+    this.vscode.setState(this.state);
+    clearTimeout(this.statePostTimer);
+    this.statePostTimer = setTimeout(() => this.post({ type: 'state', state: { ...this.state } }), relayout ? 0 : 300);
+  }
+
+  private syncToolbar(): void {
+    this.dirButton.textContent = this.state.direction === 'TD' ? 'Top-down' : 'Left-right';
+    this.dirButton.setAttribute('aria-label', `Direction: ${this.dirButton.textContent}. Click to switch.`);
+    this.groupButton.setAttribute('aria-pressed', String(this.state.groupBySteps));
+    if (this.filterInput.value !== this.state.filter) this.filterInput.value = this.state.filter;
+  }
+
+  // ---- rendering ----
+
+  private requestRender(): void {
+    this.dirty = true;
+    if (!this.rendering) void this.renderLoop();
+  }
+
+  private async renderLoop(): Promise<void> {
+    this.rendering = true;
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await this.renderOnce();
+      }
+    } finally {
+      this.rendering = false;
+    }
+  }
+
+  private async renderOnce(): Promise<void> {
+    const payload = this.payload;
+    if (!payload) return;
+    const t0 = performance.now();
+    let result: RenderedGraph;
+    try {
+      result = await renderGraph(
+        payload,
+        { direction: this.state.direction, groupBySteps: this.state.groupBySteps, filter: this.state.filter },
+        this.theme,
+        this.layoutChoice,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error('planmark graph: render failed', error);
+      this.showBanner(`The graph could not be drawn: ${message.split('\n')[0]}`, true);
+      return;
+    }
+    if (this.dirty) return; // a newer request supersedes this result
+
+    this.tooltip.hide();
+    this.rendered = result;
+    if (result.svg) {
+      this.canvas.replaceChildren(result.svg);
+      this.empty.hidden = true;
+    } else {
+      this.canvas.replaceChildren();
+      this.empty.textContent =
+        payload.nodes.length === 0
+          ? 'This plan has no tasks yet.'
+          : `No task matches \u201c${this.state.filter.trim()}\u201d.`;
+      this.empty.hidden = false;
+    }
+    if (this.fitNext || !this.hasSavedTransform) {
+      this.fitNext = false;
+      this.fit(this.hasSavedTransform);
+    }
+    if (this.highlighted) this.highlight(this.highlighted, false);
+    this.updateStatus(payload, result);
+    const ms = Math.round(performance.now() - t0);
+    this.viewport.dataset.layout = result.layout;
+    this.post({ type: 'rendered', nodes: result.nodes.size, edges: result.edges.length, ms });
+  }
+
+  private updateStatus(payload: GraphPayload, result: RenderedGraph): void {
+    const parts = [`${payload.nodes.length} task${payload.nodes.length === 1 ? '' : 's'}`];
+    if (result.graph.nodeCount !== payload.nodes.length) parts.push(`${result.graph.nodeCount} shown`);
+    if (payload.criticalPath.tasks.length) parts.push(`critical path ${Math.round(payload.criticalPath.hours * 100) / 100}h`);
+    if (payload.cycles.length) parts.push(`${payload.cycles.length} cycle${payload.cycles.length === 1 ? '' : 's'}`);
+    this.status.textContent = parts.join(' \u00b7 ');
+  }
+
+  private fit(notify = true): void {
+    const r = this.rendered;
+    if (r?.svg) this.panzoom.fit(r.width, r.height, notify);
+  }
+
+  private refreshTheme(kind?: ThemeKind): void {
+    const theme = readTheme(kind);
+    const key = JSON.stringify(theme);
+    if (key === this.themeKey) return;
+    this.theme = theme;
+    this.themeKey = key;
+    if (this.payload) this.requestRender();
+  }
+
+  // ---- nodes ----
+
+  private taskAt(target: EventTarget | null): string | undefined {
+    if (!(target instanceof Element) || !this.rendered?.svg) return undefined;
+    const g = target.closest('g.node');
+    return g ? this.rendered.taskOf.get(g) : undefined;
+  }
+
+  private markRelated(task: string | null): void {
+    const r = this.rendered;
+    if (!r?.svg) return;
+    r.svg.querySelectorAll('.pm-related').forEach((e) => e.classList.remove('pm-related'));
+    if (task === null || r.nodes.size > 400) {
+      r.svg.classList.remove('pm-has-hover');
+      return;
+    }
+    r.svg.classList.add('pm-has-hover');
+    r.nodes.get(task)?.classList.add('pm-related');
+    for (const { el, info } of r.edges) {
+      if (info.from === task || info.to === task) {
+        el.classList.add('pm-related');
+        r.nodes.get(info.from === task ? info.to : info.from)?.classList.add('pm-related');
+      }
+    }
+  }
+
+  private highlight(taskId: string | null, reveal = true): void {
+    this.highlighted = taskId;
+    const r = this.rendered;
+    if (!r?.svg) return;
+    r.svg.querySelectorAll('.pm-highlight').forEach((e) => e.classList.remove('pm-highlight'));
+    if (taskId === null) return;
+    const g = r.nodes.get(taskId);
+    if (!g) return;
+    g.classList.add('pm-highlight');
+    if (!reveal) return;
+    const nb = g.getBoundingClientRect();
+    const cb = this.canvas.getBoundingClientRect();
+    const z = this.panzoom.transform.zoom;
+    const x = (nb.left + nb.width / 2 - cb.left) / z;
+    const y = (nb.top + nb.height / 2 - cb.top) / z;
+    if (!this.panzoom.isVisible(x, y)) this.panzoom.centerOn(x, y);
+  }
+
+  // ---- banner ----
+
+  private showBanner(text: string, error: boolean): void {
+    this.banner.textContent = text.replace(/\s+/g, ' ').trim();
+    this.banner.title = this.banner.textContent;
+    this.banner.classList.toggle('pm-error-banner', error);
+    this.banner.hidden = false;
+  }
+
+  private hideBanner(): void {
+    this.banner.hidden = true;
+    this.banner.textContent = '';
+  }
+
+  // ---- export ----
+
+  private singleEdgeColor(): string {
+    return toHex(getComputedStyle(document.body).getPropertyValue('--pm-single'), this.theme.background) ?? '#cca700';
+  }
+
+  private exportSvg(): void {
+    const svg = this.rendered?.svg;
+    if (!svg) return;
+    this.post({ type: 'exportSvg', svg: svgDocument(svg, this.theme, this.singleEdgeColor()) });
+  }
+
+  private async exportPng(): Promise<void> {
+    const r = this.rendered;
+    if (!r?.svg) return;
+    try {
+      const doc = svgDocument(r.svg, this.theme, this.singleEdgeColor());
+      const dataUrl = await pngDataUrl(doc, r.width, r.height, this.theme.background);
+      this.post({ type: 'exportPng', dataUrl });
+    } catch (error) {
+      this.showBanner(`PNG export failed: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+  }
+
+  private copySource(): void {
+    const r = this.rendered;
+    if (r) this.post({ type: 'copySource', source: r.graph.source });
+  }
+
+  /** For tests and benchmarks: force a layout ('auto' picks by size). */
+  setLayout(choice: LayoutChoice): void {
+    this.layoutChoice = choice;
+    if (this.payload) this.requestRender();
+  }
+}
+
+function start(): void {
+  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+  const app = new GraphApp(root);
+  // Test/bench hook (not reachable by plan text: nothing in the page evaluates plan content).
+  (window as unknown as { __planmarkSetLayout?: (c: LayoutChoice) => void }).__planmarkSetLayout = (c) =>
+    app.setLayout(c === 'dagre' || c === 'elk' ? c : 'auto');
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
