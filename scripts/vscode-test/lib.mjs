@@ -71,6 +71,7 @@ export function workbenchUrl(port, folder, payload) {
  * Starts code-server (entry script `entry`) in its own process group.
  * @param {object} o
  * @param {string} o.entry          code-server's out/node/entry.js
+ * @param {string} [o.node]         the node binary to run it with (default: this one)
  * @param {string} o.workspace      folder to open
  * @param {string} o.stateDir       user data, extensions, TMPDIR and XDG dirs go below it
  * @param {number} [o.port]
@@ -127,7 +128,7 @@ export async function startCodeServer(o) {
   };
   // code-server refuses to start inside another code-server's terminal otherwise.
   delete env.VSCODE_IPC_HOOK_CLI;
-  const child = spawn(process.execPath, args, {
+  const child = spawn(o.node ?? process.execPath, args, {
     cwd: ROOT,
     env,
     detached: true, // own process group: we kill the whole group

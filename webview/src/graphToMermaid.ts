@@ -82,7 +82,11 @@ const MAX_LABEL = 80;
 
 /** Escapes untrusted text for use inside a double-quoted mermaid label. */
 export function escapeMermaidLabel(text: string, maxLength = MAX_LABEL): string {
-  let s = String(text).replace(/\s+/gu, ' ').trim();
+  // Bidi embedding/override/isolate controls could make a label display reversed text.
+  let s = String(text)
+    .replace(/[\u202a-\u202e\u2066-\u2069]/gu, '')
+    .replace(/\s+/gu, ' ')
+    .trim();
   // Mermaid turns `fa:fa-name` into an icon element after decoding entities; a word joiner
   // (U+2060, invisible) before the colon keeps it plain text.
   s = s.replace(/(fa[bklrs]?):(?=fa-)/giu, '$1\u2060:');

@@ -242,7 +242,8 @@ class GraphApp {
     }
     this.vscode.setState(this.state);
     clearTimeout(this.statePostTimer);
-    this.statePostTimer = setTimeout(() => this.post({ type: 'state', state: { ...this.state } }), relayout ? 0 : 300);
+    if (relayout) this.post({ type: 'state', state: { ...this.state } });
+    else this.statePostTimer = setTimeout(() => this.post({ type: 'state', state: { ...this.state } }), 300);
   }
 
   private syncToolbar(): void {
@@ -307,11 +308,15 @@ class GraphApp {
     if (this.fitNext || !this.hasSavedTransform) {
       this.fitNext = false;
       this.fit(this.hasSavedTransform);
+      // Keep the persisted state equal to what is shown, even for an automatic fit.
+      this.state = { ...this.state, ...this.panzoom.transform };
+      this.vscode.setState(this.state);
     }
     if (this.highlighted) this.highlight(this.highlighted, false);
     this.updateStatus(payload, result);
     const ms = Math.round(performance.now() - t0);
     this.viewport.dataset.layout = result.layout;
+    this.viewport.dataset.mermaidMs = String(Math.round(result.mermaidMs));
     this.post({ type: 'rendered', nodes: result.nodes.size, edges: result.edges.length, ms });
   }
 

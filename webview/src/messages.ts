@@ -57,20 +57,21 @@ function node(v: unknown, i: number): GraphNode {
       fail(`nodes[${i}].${k} must be a string array`);
     }
   }
-  return {
+  const out: GraphNode = {
     id: v.id,
     label: (v.label as string | undefined) ?? v.id,
-    hours: v.hours as number | undefined,
-    step: v.step as string | undefined,
-    stepIndex: v.stepIndex as number | undefined,
     defined: v.defined !== false,
     inCycle: v.inCycle === true,
     critical: v.critical === true,
     problems: (v.problems as string[] | undefined) ?? [],
-    range: range(v.range),
     dependencies: (v.dependencies as string[] | undefined) ?? [],
     dependents: (v.dependents as string[] | undefined) ?? [],
   };
+  if (v.hours !== undefined) out.hours = v.hours as number;
+  if (v.step !== undefined) out.step = v.step as string;
+  if (v.stepIndex !== undefined) out.stepIndex = v.stepIndex as number;
+  if (v.range !== undefined) out.range = range(v.range);
+  return out;
 }
 
 const SOURCES: readonly EdgeSource[] = ['table', 'mermaid', 'both'];
@@ -111,7 +112,7 @@ export function parsePayload(v: unknown): Parsed<GraphPayload> {
       if (!isObj(s) || !isStr(s.title) || !isStrArray(s.tasks) || (s.index !== undefined && !isNum(s.index))) {
         fail(`steps[${i}] malformed`);
       }
-      return { title: s.title, index: s.index as number | undefined, tasks: s.tasks };
+      return s.index === undefined ? { title: s.title, tasks: s.tasks } : { title: s.title, index: s.index as number, tasks: s.tasks };
     });
     return {
       ok: true,

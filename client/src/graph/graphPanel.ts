@@ -174,13 +174,21 @@ export class TaskGraphPanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const dist = vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist');
     this.ready = false;
-    webview.html = webviewHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(18).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      initialState: this.viewState,
-    });
+    try {
+      webview.html = webviewHtml({
+        cspSource: webview.cspSource,
+        nonce: randomBytes(18).toString('base64'),
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+        initialState: this.viewState,
+      });
+    } catch (error) {
+      // Never leave a blank panel: say what went wrong (a static page, no scripts).
+      this.deps.output.error(`Task graph: could not build the page: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      webview.html =
+        `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none';"></head>` +
+        `<body><p>The task graph could not be shown. Details are in the "Planmark" output.</p></body></html>`;
+    }
   }
 
   /** Requests the graph of the followed plan and posts it (or `stale` on failure). */
@@ -202,7 +210,6 @@ export class TaskGraphPanel implements vscode.Disposable {
         return;
       }
       this.payload = payload;
-      if (payload.title) this.panel.title = `Task Graph: ${payload.title}`;
       this.post({ type: 'graph', payload });
     } catch (error) {
       if (sequence !== this.sequence || source.token.isCancellationRequested) return;

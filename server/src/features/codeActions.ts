@@ -1,10 +1,10 @@
 // Quick fixes for planmark diagnostics. Each is computed against the plan version the client
 // asked about and applied by the client as one WorkspaceEdit.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import type { Plan } from '../plan';
+import { dependencyGraph, edgeKey, type Plan } from '../plan';
 import type { DiagnosticData } from './diagnostics';
 import { addDependencyEdit, addGraphEdgesEdit, addTaskRowEdit, insertSectionEdit } from './planEdits';
-import { toRange } from './util';
+import { normalizeSectionTitle, toRange } from './util';
 
 function fix(plan: Plan, title: string, diagnostic: Diagnostic, edits: (TextEdit | undefined)[], preferred = true): CodeAction | undefined {
   const valid = edits.filter((e): e is TextEdit => !!e);
@@ -18,6 +18,26 @@ function fix(plan: Plan, title: string, diagnostic: Diagnostic, edits: (TextEdit
   };
 }
 
+/** The edge is stated in `source` and not in the other one. */
+function statedOnlyIn(plan: Plan, from: string, to: string, source: 'table' | 'mermaid'): boolean {
+  const s = dependencyGraph(plan).statements.get(edgeKey(from, to));
+  return !!s && s[source].length > 0 && s[source === 'table' ? 'mermaid' : 'table'].length === 0;
+}
+
+function hasSection(plan: Plan, title: string): boolean {
+  const wanted = normalizeSectionTitle(title);
+  return plan.sections.some((s) => s.level <= 2 && normalizeSectionTitle(s.title) === wanted);
+}
+
+/** `remove` still ends at a repeated reference to `id` in a Depends On cell, with only separators before it. */
+function isDuplicateReference(plan: Plan, id: string, remove: { start: number; end: number }): boolean {
+  if (remove.start < 0 || remove.end > plan.text.length || remove.start >= remove.end) return false;
+  const task = plan.tasks.find((t) => t.dependsOn.some((r) => r.id === id && r.span.end === remove.end));
+  if (!task || task.dependsOn.filter((r) => r.id === id).length < 2) return false;
+  const removed = plan.text.slice(remove.start, remove.end);
+  return removed.endsWith(id) && /^[\s,;&/]*(?:and\s+)?$/i.test(removed.slice(0, -id.length));
+}
+
 export function codeActions(plan: Plan, diagnostics: Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -28,24 +48,32 @@ export function codeActions(plan: Plan, diagnostics: Diagnostic[]): CodeAction[]
       case 'unknown-task':
       case 'step-unknown-task':
       case 'graph-unknown-task':
-        if (data.id) action = fix(plan, `Add a row for ${data.id} to the task table`, diagnostic, [addTaskRowEdit(plan, data.id, [], 'X')]);
+        if (data.id && !plan.taskById.has(data.id) && plan.mentions.some((m) => m.id === data.id && m.kind !== 'text')) {
+          // The new row depends on what the plan already says the task waits for (the graph's
+          // `A --> TASK_006`), so adding it does not open a table-missing-edge.
+          const id = data.id;
+          const prerequisites = (dependencyGraph(plan).prerequisites.get(id) ?? []).filter((p) => p !== id && plan.taskById.has(p));
+          action = fix(plan, `Add a row for ${id} to the task table`, diagnostic, [addTaskRowEdit(plan, id, prerequisites, 'X')]);
+        }
         break;
+      // The client may send a diagnostic computed for an older version: each fix checks that the
+      // problem is still there, so it never adds what exists or deletes the wrong text.
       case 'graph-missing-edge':
-        if (data.from && data.to) {
+        if (data.from && data.to && statedOnlyIn(plan, data.from, data.to, 'table')) {
           action = fix(plan, `Add ${data.from} --> ${data.to} to the mermaid graph`, diagnostic, [addGraphEdgesEdit(plan, [{ from: data.from, to: data.to }])]);
         }
         break;
       case 'table-missing-edge': {
         const task = data.to ? plan.taskById.get(data.to) : undefined;
-        if (task && data.from) action = fix(plan, `Add ${data.from} to the Depends On of ${data.to}`, diagnostic, [addDependencyEdit(plan, task, [data.from])]);
+        if (task && data.from && statedOnlyIn(plan, data.from, data.to!, 'mermaid')) action = fix(plan, `Add ${data.from} to the Depends On of ${data.to}`, diagnostic, [addDependencyEdit(plan, task, [data.from])]);
         break;
       }
       case 'missing-section':
-        if (data.section) action = fix(plan, `Insert the "${data.section}" section from the template`, diagnostic, [insertSectionEdit(plan, data.section)]);
+        if (data.section && !hasSection(plan, data.section)) action = fix(plan, `Insert the "${data.section}" section from the template`, diagnostic, [insertSectionEdit(plan, data.section)]);
         break;
       case 'duplicate-dependency':
-        if (data.remove && data.remove.end <= plan.text.length) {
-          action = fix(plan, `Remove the duplicate ${data.id ?? 'dependency'}`, diagnostic, [{ range: toRange(plan, data.remove), newText: '' }]);
+        if (data.id && data.remove && isDuplicateReference(plan, data.id, data.remove)) {
+          action = fix(plan, `Remove the duplicate ${data.id}`, diagnostic, [{ range: toRange(plan, data.remove), newText: '' }]);
         }
         break;
     }

@@ -12,7 +12,8 @@ import { dependencyGraph, nextFreeTaskId, stepsByTask, type Field, type Plan, ty
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { templateSections } from '../template';
 import { describeTask } from './hover';
-import { normalizeSectionTitle, toRange } from './util';
+import { headingKey } from './planInfo';
+import { toRange } from './util';
 
 /** Characters that open an ID or value slot; VS Code has automatic suggestions off for Markdown. */
 export const COMPLETION_TRIGGER_CHARACTERS = [',', '|', ' ', '_', '-', '[', '#'];
@@ -66,7 +67,9 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
   const heading = /^ {0,3}(#{2,3})[ \t]+([^#]*)$/.exec(before);
   if (heading) {
     if (plan.fences.some((f) => f.openingSpan.end < offset && offset <= f.span.end)) return { isIncomplete: false, items };
-    return { isIncomplete: false, items: sectionItems(plan, heading[1].length, lineStart + heading[0].length - heading[2].length, offset) };
+    // The title is the rest of the line: a chosen section replaces all of it.
+    const end = Math.max(offset, lineStart + lineText.replace(/[ \t#]*$/, '').length);
+    return { isIncomplete: false, items: sectionItems(plan, heading[1].length, lineStart + heading[0].length - heading[2].length, offset, end) };
   }
 
   const table = tableAt(plan, offset);
@@ -205,17 +208,11 @@ function valueItems(plan: Plan, word: Slot, values: string[], what: string): Com
   };
 }
 
-/** How headings are compared: markup, placeholder brackets and a step's name do not matter. */
-function headingKey(title: string): string {
-  const key = normalizeSectionTitle(title).replace(/[[\]]/g, '');
-  return /^step \d+\b/.exec(key)?.[0] ?? key;
-}
-
 /**
  * Template sections the plan lacks: the ## ones, or after "### " the sub-sections of the
  * enclosing ## section.
  */
-function sectionItems(plan: Plan, level: number, start: number, offset: number): CompletionItem[] {
+function sectionItems(plan: Plan, level: number, start: number, offset: number, end: number): CompletionItem[] {
   let candidates = templateSections().filter((s) => s.level === level);
   let siblings = plan.sections.filter((s) => s.level === level);
   if (level === 3) {
@@ -226,7 +223,7 @@ function sectionItems(plan: Plan, level: number, start: number, offset: number):
   }
   // The heading being typed is not "present".
   const present = new Set(siblings.filter((s) => !(s.headingSpan.start <= offset && offset <= s.headingSpan.end)).map((s) => headingKey(s.title)));
-  const range = toRange(plan, { start, end: Math.max(offset, start) });
+  const range = toRange(plan, { start, end: Math.max(end, start) });
   return candidates
     .filter((s) => !present.has(headingKey(s.title)))
     .map((s, i) => ({

@@ -4,6 +4,7 @@
 // document's own line endings.
 import type { TextEdit } from 'vscode-languageserver-types';
 import { dependencyGraph, type MermaidBlock, type Plan, type Span, type TaskDefinition } from '../plan';
+import { classifyTable } from '../plan/facts';
 import { templateSections } from '../template';
 import { normalizeSectionTitle, toRange } from './util';
 
@@ -23,10 +24,7 @@ function replace(plan: Plan, span: Span, text: string): TextEdit {
 function taskTable(plan: Plan) {
   const first = plan.tasks[0];
   if (first) return plan.tables[first.table];
-  return plan.tables.find((t) => {
-    const h = t.header.map((c) => c.text.toLowerCase());
-    return h.includes('task') && h.some((x) => x.startsWith('depends'));
-  });
+  return plan.tables.find((t) => classifyTable(t.header).kind === 'task');
 }
 
 /** A new row for the task table (after its last row), or undefined when the plan has no task table. */
@@ -34,11 +32,12 @@ export function addTaskRowEdit(plan: Plan, id: string, dependsOn: string[], hour
   const table = taskTable(plan);
   if (!table) return undefined;
   const eol = eolOf(plan);
-  const header = table.header.map((c) => c.text.replace(/[*_`]/g, '').trim().toLowerCase());
-  const cells = header.map((h) => {
-    if (h === 'task' || h === 'task id') return id;
-    if (h.startsWith('depends') || h === 'dependencies') return dependsOn.length ? dependsOn.join(', ') : 'None';
-    if (h.includes('hour') || h.startsWith('estimate')) return hours;
+  // The same column detection the parser uses, so the new row is read back as written.
+  const columns = classifyTable(table.header);
+  const cells = table.header.map((_, i) => {
+    if (i === columns.task) return id;
+    if (i === columns.dependsOn) return dependsOn.length ? dependsOn.join(', ') : 'None';
+    if (i === columns.hours) return hours;
     return '';
   });
   const row = `| ${cells.join(' | ')} |`;
@@ -110,7 +109,7 @@ export function addDependencyEdit(plan: Plan, task: TaskDefinition, prerequisite
 export function addTaskToStepEdit(plan: Plan, stepTitle: string, id: string): TextEdit | undefined {
   const step = plan.steps.find((s) => s.title === stepTitle);
   const field = step?.tasksField;
-  if (!field) return undefined;
+  if (!field || step!.tasks.some((t) => t.id === id)) return undefined;
   const value = field.value;
   if (value === '' || /^\[[^\]]*\]$/.test(value) && step!.tasks.length === 0) return replace(plan, field.valueSpan, `[${id}]`);
   const close = value.lastIndexOf(']');
@@ -150,6 +149,12 @@ export function insertSectionEdit(plan: Plan, title: string): TextEdit | undefin
   return insertAt(plan, scopeEnd, prefix + body);
 }
 
+/** A node label as mermaid reads it: quoted when it holds characters that end or shape a label. */
+function mermaidLabel(label: string): string {
+  if (/^[^[\](){}<>|"`;%@#&]*$/.test(label) && label.trim() === label && label !== '') return label;
+  return `"${label.replace(/"/g, '#quot;')}"`;
+}
+
 /** Rewrites the task graph so it states exactly the table's dependencies. */
 export function syncGraphFromTable(plan: Plan): TextEdit[] | string {
   const block = graphBlock(plan);
@@ -176,11 +181,17 @@ export function syncGraphFromTable(plan: Plan): TextEdit[] | string {
     used.add(alias);
     aliasOf.set(id, alias);
   }
-  const lines = [`${chart?.keyword ?? 'graph'} ${chart?.direction ?? 'TD'}`];
+  // Keep what comes before the flowchart header: front matter, %%{init}%% directives, comments.
+  const preamble: string[] = [];
+  if (block) {
+    const contentLines = plan.text.slice(block.contentStart, graphInsertion(plan, block).offset).split(/\r?\n/);
+    const header = contentLines.findIndex((l) => /^\s*(graph|flowchart(-elk)?)\b/.test(l));
+    if (header > 0) preamble.push(...contentLines.slice(0, header));
+  }
+  const lines = [...preamble, `${chart?.keyword ?? 'graph'} ${chart?.direction ?? 'TD'}`];
   for (const id of ids) {
     const known = labelOf.get(id);
-    const label = known?.label ?? id;
-    lines.push(`${indent}${aliasOf.get(id)}[${label.replace(/[[\]]/g, '')}]`);
+    lines.push(`${indent}${aliasOf.get(id)}[${mermaidLabel(known?.label ?? id)}]`);
   }
   for (const t of plan.tasks) {
     if (plan.taskById.get(t.id) !== t) continue;
@@ -189,17 +200,21 @@ export function syncGraphFromTable(plan: Plan): TextEdit[] | string {
       lines.push(`${indent}${aliasOf.get(d)} --> ${aliasOf.get(t.id)}`);
     }
   }
-  // Keep styling and comments the author wrote.
+  // Keep styling and comments the author wrote (those of the preamble are kept above).
   if (block) {
-    const content = plan.text.slice(block.contentStart, block.span.end);
-    for (const line of content.split(/\r?\n/)) {
-      if (/^\s*(classDef|class|style|linkStyle)\s/.test(line) || /^\s*%%(?!\{)/.test(line)) lines.push(line);
+    const content = plan.text.slice(block.contentStart, graphInsertion(plan, block).offset);
+    const body = content.split(/\r?\n/).slice(preamble.length);
+    for (const line of body) {
+      if (/^\s*(classDef|class|style|linkStyle|click)\s/.test(line) || /^\s*%%(?!\{)/.test(line)) lines.push(line);
     }
   }
   const body = lines.join(eol) + eol;
   if (block) {
+    const fence = plan.fences.find((f) => f.span.start === block.span.start);
+    if (fence && !fence.closed) return [replace(plan, { start: block.contentStart, end: block.span.end }, body)];
     const closing = graphInsertion(plan, block).offset;
-    return [replace(plan, { start: block.contentStart, end: closing + eol.length }, body)];
+    const closingBreak = plan.text.startsWith('\r\n', closing) ? 2 : 1;
+    return [replace(plan, { start: block.contentStart, end: closing + closingBreak }, body)];
   }
   const table = plan.tables[plan.tasks[0].table];
   return [insertAt(plan, table.span.start, '```mermaid' + eol + body + '```' + eol + eol)];
@@ -231,7 +246,6 @@ export function syncTableFromGraph(plan: Plan): TextEdit[] | string {
   }
   const chartTasks = block.flowchart!.nodes.filter((n) => n.taskId).map((n) => n.taskId!);
   const missingRows = [...new Set(chartTasks)].filter((id) => !plan.taskById.has(id));
-  const eol = eolOf(plan);
   if (missingRows.length) {
     const rowEdits = missingRows.map((id) => addTaskRowEdit(plan, id, fromGraph.get(id) ?? [], 'X'));
     const valid = rowEdits.filter((e): e is TextEdit => !!e);
@@ -240,7 +254,6 @@ export function syncTableFromGraph(plan: Plan): TextEdit[] | string {
       edits.push({ range: valid[0].range, newText: valid.map((e) => e.newText).join('') });
     }
   }
-  void eol;
   if (!edits.length) return 'The table and the graph already agree.';
   return edits;
 }

@@ -24,15 +24,25 @@ export function taskList(plan: Plan): TaskListResult {
   };
 }
 
+/**
+ * How a plan's headings are matched to the template's: markup, a trailing colon and placeholder
+ * brackets do not matter, and a step is known by its number ("Step 1: [Foundation Setup]" is
+ * there when the plan has "Step 1: Schema").
+ */
+export function headingKey(title: string): string {
+  const key = normalizeSectionTitle(title).replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim();
+  return /^step \d+\b/.exec(key)?.[0] ?? key;
+}
+
 export function sectionList(plan: Plan): SectionListResult {
-  const present = new Set(plan.sections.map((s) => `${s.level}:${normalizeSectionTitle(s.title)}`));
+  const present = new Set(plan.sections.map((s) => `${s.level}:${headingKey(s.title)}`));
   return {
     uri: plan.uri,
     version: plan.version,
     sections: templateSections().map((s) => ({
       title: s.title,
       level: s.level,
-      present: present.has(`${s.level}:${normalizeSectionTitle(s.title)}`),
+      present: present.has(`${s.level}:${headingKey(s.title)}`),
     })),
   };
 }

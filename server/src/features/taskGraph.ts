@@ -11,8 +11,11 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
   const critical = criticalPath(plan);
   const steps = stepsByTask(plan);
   const inCycle = new Set(cycles.flatMap((c) => c.members));
-  const cycleEdges = new Set<string>();
-  for (const c of cycles) for (let i = 0; i + 1 < c.path.length; i++) cycleEdges.add(edgeKey(c.path[i], c.path[i + 1]));
+  // Every edge between two tasks of one strongly connected component lies on a cycle, not only
+  // the edges of the one path a diagnostic names.
+  const component = new Map<string, number>();
+  cycles.forEach((c, i) => c.members.forEach((m) => component.set(m, i)));
+  const onCycle = (from: string, to: string) => from === to || (component.has(from) && component.get(from) === component.get(to));
   const criticalSet = new Set(critical.tasks);
   const criticalEdges = new Set<string>();
   for (let i = 0; i + 1 < critical.tasks.length; i++) criticalEdges.add(edgeKey(critical.tasks[i], critical.tasks[i + 1]));
@@ -20,7 +23,9 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
   // Problems by task, from the diagnostics that name one.
   const problems = new Map<string, string[]>();
   for (const d of diagnostics) {
-    const id = (d.data as { id?: string } | undefined)?.id;
+    // A diagnostic about one task names it; one about an edge belongs to the dependent.
+    const data = d.data as { id?: string; to?: string } | undefined;
+    const id = data?.id ?? data?.to;
     if (!id || d.code === 'placeholder') continue;
     const message = typeof d.message === 'string' ? d.message : d.message.value;
     const list = problems.get(id);
@@ -64,7 +69,7 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
       to,
       source: s.table.length && s.mermaid.length ? 'both' : s.table.length ? 'table' : 'mermaid',
       critical: criticalEdges.has(key),
-      inCycle: cycleEdges.has(key) || from === to,
+      inCycle: onCycle(from, to),
     });
   }
   return {

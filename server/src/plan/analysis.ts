@@ -240,9 +240,14 @@ export function nextFreeTaskId(plan: Plan): string {
   return `${prefix}${String(max + 1).padStart(width, '0')}`;
 }
 
+const stepsCache = new WeakMap<Plan, Map<string, number[]>>();
+
 /** Steps that list each task, in order. */
 export function stepsByTask(plan: Plan): Map<string, number[]> {
+  const cached = stepsCache.get(plan);
+  if (cached) return cached;
   const map = new Map<string, number[]>();
+  stepsCache.set(plan, map);
   plan.steps.forEach((step, i) => {
     for (const t of step.tasks) {
       const list = map.get(t.id);

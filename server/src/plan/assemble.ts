@@ -1,6 +1,7 @@
 // Blocks with relative facts -> the absolute Plan model. Linear in the number of facts; no
 // Markdown parsing happens here, so it is cheap enough to run after every edit.
 import type { Block } from './blocks';
+import type { RowFacts } from './facts';
 import { findTaskIds, taskIdRegExp } from './facts';
 import { LineIndex } from './lineIndex';
 import type {
@@ -17,6 +18,7 @@ import type {
   Span,
   Step,
   Table,
+  TableRow,
   TaskDefinition,
   TaskMention,
   TaskRef,
@@ -56,6 +58,57 @@ function shiftFlowchart(chart: MermaidFlowchart, base: number): MermaidFlowchart
     aliasOccurrences: chart.aliasOccurrences.map((o) => ({ alias: o.alias, span: at(o.span, base) })),
     problems: chart.problems.map((p) => ({ message: p.message, span: at(p.span, base) })),
   };
+}
+
+// Absolute objects built from immutable facts, reused while the facts sit at the same offset:
+// an edit then re-creates only what it touched or moved, not the whole plan.
+const absoluteCache = new WeakMap<object, { base: number; tag: number; value: unknown }>();
+
+function cached<T>(key: object, base: number, build: () => T, tag = 0): T {
+  const hit = absoluteCache.get(key);
+  if (hit && hit.base === base && hit.tag === tag) return hit.value as T;
+  const value = build();
+  absoluteCache.set(key, { base, tag, value });
+  return value;
+}
+
+interface AbsoluteRow {
+  row: TableRow;
+  task?: TaskDefinition;
+  mentions: TaskMention[];
+  placeholders: Placeholder[];
+}
+
+function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number): AbsoluteRow {
+  const isTaskTable = r.columns.kind === 'task';
+  return cached(r, rowBase, () => {
+    const row: TableRow = {
+      span: at(r.row.span, rowBase),
+      cells: r.row.cells.map((c) => ({ text: c.text, span: at(c.span, rowBase) })),
+    };
+    const mentions: TaskMention[] = r.mentions.map((m) => ({ id: m.id, span: at(m.span, rowBase), kind: m.kind }));
+    const placeholders = r.placeholders.map((p) => ({ text: p.text, span: at(p.span, rowBase) }));
+    let task: TaskDefinition | undefined;
+    const idMention = isTaskTable ? mentions.find((m) => m.kind === 'definition') : undefined;
+    if (idMention) {
+      const dependsOnCell = row.cells[r.columns.dependsOn];
+      const hoursCell = r.columns.hours >= 0 ? row.cells[r.columns.hours] : undefined;
+      const hoursText = hoursCell?.text.replace(/h(ours?|rs?)?$/i, '').trim();
+      const hours = hoursText && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(hoursText) ? Number(hoursText) : undefined;
+      task = {
+        id: idMention.id,
+        idSpan: idMention.span,
+        rowSpan: row.span,
+        row,
+        table: tableIndex,
+        dependsOn: mentions.filter((m) => m.kind === 'dependsOn').map((m) => ({ id: m.id, span: m.span })),
+        dependsOnCell,
+        hoursCell,
+        hours,
+      };
+    }
+    return { row, task, mentions, placeholders };
+  }, tableIndex);
 }
 
 function normalizeTitle(title: string): string {
@@ -111,13 +164,14 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
     if (f.table) {
       const t = f.table;
       const tableIndex = tables.length;
-      const rows = t.rows.map((r, i) => {
-        const rowBase = base + t.rowOffsets[i];
-        return {
-          span: at(r.row.span, rowBase),
-          cells: r.row.cells.map((c) => ({ text: c.text, span: at(c.span, rowBase) })),
-        };
-      });
+      const rows: TableRow[] = new Array(t.rows.length);
+      for (let i = 0; i < t.rows.length; i++) {
+        const abs = absoluteRow(t.rows[i], base + t.rowOffsets[i], tableIndex);
+        rows[i] = abs.row;
+        if (abs.task) tasks.push(abs.task);
+        for (const m of abs.mentions) (m.kind === 'text' ? textMentions : mentions).push(m);
+        for (const p of abs.placeholders) placeholders.push(p);
+      }
       tables.push({
         span: { start: block.start, end: block.end },
         header: t.header.map((c) => ({ text: c.text, span: at(c.span, base) })),
@@ -125,29 +179,6 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
         rows,
         columnCount: t.header.length,
       });
-      if (t.columns.kind === 'task') {
-        rows.forEach((row, i) => {
-          const rowFacts = t.rows[i];
-          const rowBase = base + t.rowOffsets[i];
-          const idMention = rowFacts.mentions.find((m) => m.kind === 'definition');
-          if (!idMention) return;
-          const dependsOnCell = row.cells[t.columns.dependsOn];
-          const hoursCell = t.columns.hours >= 0 ? row.cells[t.columns.hours] : undefined;
-          const hoursText = hoursCell?.text.replace(/h(ours?|rs?)?$/i, '').trim();
-          const hours = hoursText && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(hoursText) ? Number(hoursText) : undefined;
-          tasks.push({
-            id: idMention.id,
-            idSpan: at(idMention.span, rowBase),
-            rowSpan: row.span,
-            row,
-            table: tableIndex,
-            dependsOn: rowFacts.mentions.filter((m) => m.kind === 'dependsOn').map((m) => ({ id: m.id, span: at(m.span, rowBase) })),
-            dependsOnCell,
-            hoursCell,
-            hours,
-          });
-        });
-      }
     }
     if (f.code && f.code.fenceLength > 0) {
       const c = f.code;
@@ -164,7 +195,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
         mermaid.push({
           span: { start: block.start, end: block.end },
           contentStart: base + c.contentStart,
-          flowchart: shiftFlowchart(c.flowchart, base + c.contentStart),
+          flowchart: cached(c.flowchart, base + c.contentStart, () => shiftFlowchart(c.flowchart!, base + c.contentStart)),
           section: current,
         });
       }
@@ -204,9 +235,20 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
   const sequenceSection = sections.findIndex((s) => SEQUENCE.test(s.title));
   const steps: Step[] = [];
   if (sequenceSection >= 0) {
+    // Each section's enclosing step (a direct child of the sequence), in one pass.
+    const stepOf = new Array<number>(sections.length).fill(-1);
+    sections.forEach((s, i) => {
+      if (s.parent === sequenceSection) stepOf[i] = i;
+      else if (s.parent >= 0) stepOf[i] = stepOf[s.parent];
+    });
+    const tasksFieldOf = new Map<number, Field>();
+    for (const { field, section } of fields) {
+      if (section < 0 || stepOf[section] < 0 || tasksFieldOf.has(stepOf[section])) continue;
+      if (canonicalKey(field.key) === 'Tasks') tasksFieldOf.set(stepOf[section], field);
+    }
     for (const child of sections[sequenceSection].children) {
       const s = sections[child];
-      const tasksField = fields.find((f) => f.section >= 0 && isIn(f.section, child) && canonicalKey(f.field.key) === 'Tasks')?.field;
+      const tasksField = tasksFieldOf.get(child);
       const taskRefs: TaskRef[] = tasksField ? findTaskIds(tasksField.value, taskIdPattern, tasksField.valueSpan.start) : [];
       const number = /^step\s+(\d+)/i.exec(s.title);
       steps.push({
@@ -238,11 +280,19 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
       const to = taskOf.get(e.to);
       if (from && to && e.kind !== 'invisible') edges.push({ from, to, span: e.span, source: 'mermaid' });
     }
+    const occurrences = new Map<string, Span[]>();
+    for (const o of chart.aliasOccurrences) {
+      const list = occurrences.get(o.alias);
+      if (list) list.push(o.span);
+      else occurrences.set(o.alias, [o.span]);
+    }
     for (const n of chart.nodes) {
       if (!n.taskId) continue;
-      if (n.alias === n.taskId) {
-        for (const o of chart.aliasOccurrences) if (o.alias === n.alias) mentions.push({ id: n.taskId, span: o.span, kind: 'mermaid' });
-      } else if (n.taskIdSpan) {
+      // A bare ID is written at every use of its alias; a label names the task once. Both can
+      // hold for one node (TASK_001[TASK_001: Schema]).
+      const aliasSpans = n.alias === n.taskId ? occurrences.get(n.alias) ?? [] : [];
+      for (const span of aliasSpans) mentions.push({ id: n.taskId, span, kind: 'mermaid' });
+      if (n.taskIdSpan && !aliasSpans.some((s) => s.start === n.taskIdSpan!.start)) {
         mentions.push({ id: n.taskId, span: n.taskIdSpan, kind: 'mermaid' });
       }
     }

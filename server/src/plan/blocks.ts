@@ -9,7 +9,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Root } from 'mdast';
-import { collectTableLists, extractBlockFacts, extractCode, extractTableRow, type BlockFacts, type ExtractContext } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, type BlockFacts, type ExtractContext } from './facts';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
 
@@ -142,14 +142,7 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   rows[rowIndex] = extractTableRow(newLine, table.columns, ctx);
   const rowOffsets = table.rowOffsets.slice();
   for (let i = rowIndex + 1; i < rowOffsets.length; i++) rowOffsets[i] += delta;
-  const facts: BlockFacts = {
-    ...block.facts,
-    table: { ...table, rows, rowOffsets },
-    mentions: [],
-    placeholders: [],
-  };
-  // Row-level mentions and placeholders are derived from the rows; rebuild the block's lists.
-  collectTableLists(facts, ctx);
+  const facts: BlockFacts = { ...block.facts, table: { ...table, rows, rowOffsets } };
   const next = blocks.slice();
   next[index] = { start: block.start, end: block.end + delta, facts };
   shiftBlocks(next, index + 1, delta);

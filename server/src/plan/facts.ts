@@ -19,6 +19,8 @@ export interface TableColumns {
 export interface RowFacts {
   /** Row relative to its own line start. */
   row: TableRow;
+  /** The table's columns, so a row can be read on its own. */
+  columns: TableColumns;
   mentions: RelMention[];
   placeholders: Placeholder[];
 }
@@ -275,16 +277,10 @@ function collectDirectives(text: string, facts: BlockFacts): void {
 
 // ---- Tables ----
 
-/** Fills a table block's mentions and placeholders from its header and rows. */
+/** A table block's own lists hold only what its header line says; rows keep theirs. */
 export function collectTableLists(facts: BlockFacts, ctx: ExtractContext): void {
   const table = facts.table!;
   for (const m of findTaskIds(table.headerLine, ctx.taskIdPattern, 0)) facts.mentions.push({ ...m, kind: 'text' });
-  for (let i = 0; i < table.rows.length; i++) {
-    const off = table.rowOffsets[i];
-    const row = table.rows[i];
-    for (const m of row.mentions) facts.mentions.push({ id: m.id, kind: m.kind, span: shift(m.span, off) });
-    for (const p of row.placeholders) facts.placeholders.push({ text: p.text, span: shift(p.span, off) });
-  }
 }
 
 /** Splits a table line into cells on unescaped pipes, as GFM does. Spans are relative to the line. */
@@ -352,7 +348,7 @@ export function extractTableRow(line: string, columns: TableColumns, ctx: Extrac
     if (PLACEHOLDER_CELL_VALUES.has(cell.text)) placeholders.push({ text: cell.text, span: cell.span });
     else collectPlaceholders(cell.text, cell.span.start, placeholders, ctx);
   });
-  return { row, mentions, placeholders };
+  return { row, columns, mentions, placeholders };
 }
 
 function extractTable(text: string, ctx: ExtractContext): TableFacts {

@@ -145,9 +145,6 @@ function isAliasPunct(c: number): boolean {
   );
 }
 
-function isAliasStart(c: number): boolean {
-  return isAliasCore(c) || isAliasPunct(c);
-}
 
 function isArrowHead(c: number): boolean {
   return c === GT || c === LOWER_X || c === LOWER_O;
@@ -227,7 +224,7 @@ class FlowchartParser {
   // Low-level helpers
 
   private code(i: number): number {
-    return i < this.n ? this.s.charCodeAt(i) : -1;
+    return i >= 0 && i < this.n ? this.s.charCodeAt(i) : -1;
   }
 
   private startsWith(text: string, i: number): boolean {
@@ -279,18 +276,62 @@ class FlowchartParser {
     return c === LF || c === SEMI || (c === PERCENT && this.code(p + 1) === PERCENT);
   }
 
+  /** White space, line end, `;` or the end: what may follow a trailing `-`, `.` or `=` in a node ID. */
+  private endsIdAt(p: number): boolean {
+    const c = this.code(p);
+    return c < 0 || c === LF || c === SEMI || isWs(c);
+  }
+
+  private isTripleColon(p: number): boolean {
+    return this.code(p) === COLON && this.code(p + 1) === COLON && this.code(p + 2) === COLON;
+  }
+
+  /** Whether a node ID starts at `p`. */
+  private isAliasStartAt(p: number): boolean {
+    const c = this.code(p);
+    if (isAliasCore(c) || isAliasPunct(c) || c === COMMA) return true;
+    if (c === COLON) return !this.isTripleColon(p);
+    if (c === DASH || c === DOT || c === EQ) {
+      // `-node`, `.node`, or the single-character IDs `-` and `.` (never the start of an arrow).
+      const next = this.code(p + 1);
+      return isAliasCore(next) || (c !== EQ && this.endsIdAt(p + 1));
+    }
+    return false;
+  }
+
+  /**
+   * End of the node ID starting at `p`. Like mermaid: letters, digits, `_`, non-ASCII, most
+   * punctuation, `:` (not `:::`) and `,`; `-`, `.` and `=` inside an ID, or ending one before
+   * white space. A `-` never starts an arrow that is part of an ID (`A-->B`, `A-.->B`), except
+   * `odd->text]`, the node "odd-" with an asymmetric shape.
+   */
   private aliasEnd(p: number): number {
     const s = this.s;
     const n = this.n;
+    const start = p;
     while (p < n) {
       const c = s.charCodeAt(p);
-      if (isAliasCore(c) || isAliasPunct(c)) p++;
-      else if ((c === DASH || c === EQ || c === DOT) && p + 1 < n && isAliasCore(s.charCodeAt(p + 1))) p++;
-      else if (c === DASH && s.charCodeAt(p + 1) === GT) {
-        // `odd->text]` is the node "odd-" with an asymmetric shape, as in mermaid.
+      if (isAliasCore(c) || isAliasPunct(c) || c === COMMA) {
         p++;
+      } else if (c === COLON) {
+        if (this.isTripleColon(p)) break;
+        p++;
+      } else if (c === DASH || c === EQ || c === DOT) {
+        const next = this.code(p + 1);
+        if (isAliasCore(next)) {
+          p++;
+        } else if (c === DASH && next === GT && p > start) {
+          p++;
+          break;
+        } else if (this.endsIdAt(p + 1)) {
+          p++;
+          break;
+        } else {
+          break;
+        }
+      } else {
         break;
-      } else break;
+      }
     }
     return p;
   }
@@ -542,25 +583,30 @@ class FlowchartParser {
 
   /** Records the alias named by `style X …`, `click X …`; kept only if X turns out to be a node. */
   private keywordTarget(p: number): number {
-    if (!isAliasStart(this.code(p))) return p;
+    if (!this.isAliasStartAt(p)) return p;
     const e = this.aliasEnd(p);
     this.occurrences.push({ alias: this.s.slice(p, e), span: { start: p, end: e } });
     return e;
   }
 
+  /** `class A,B className`: each listed ID is an occurrence. */
   private classStatement(w: number): void {
-    let p = this.skipWs(w);
-    for (;;) {
-      const e = this.keywordTarget(p);
-      if (e === p || this.code(e) !== COMMA) break;
-      p = this.skipWs(e + 1);
+    const p = this.skipWs(w);
+    if (this.isAliasStartAt(p)) {
+      const e = this.aliasEnd(p);
+      let a = p;
+      for (let i = p; i <= e; i++) {
+        if (i < e && this.s.charCodeAt(i) !== COMMA) continue;
+        if (i > a) this.occurrences.push({ alias: this.s.slice(a, i), span: { start: a, end: i } });
+        a = i + 1;
+      }
     }
     this.skipStatement(w);
   }
 
   private subgraphStatement(w: number): void {
     const p = this.skipWs(w, this.eol(w));
-    if (isAliasStart(this.code(p))) {
+    if (this.isAliasStartAt(p)) {
       const e = this.aliasEnd(p);
       const after = this.skipWs(e, this.eol(e));
       if (this.atStatementEnd(after) || this.code(after) === LBRACKET) {
@@ -578,7 +624,7 @@ class FlowchartParser {
     } else {
       const start = this.pos;
       // `e1@{ animate: true }` configures the edge with ID e1; it is not a node.
-      if (isAliasStart(this.code(start))) {
+      if (this.isAliasStartAt(start)) {
         const e = this.aliasEnd(start);
         if (this.startsWith('@{', e) && this.edgeIds.has(this.s.slice(start, e))) {
           this.parseShapeData(e);
@@ -632,7 +678,7 @@ class FlowchartParser {
       else if (this.startsWith('%%', p)) p = this.skipComment(p);
       else break;
     }
-    return isAliasStart(this.code(p)) && this.keywordAt(p) === undefined ? p : -1;
+    return this.isAliasStartAt(p) && this.keywordAt(p) === undefined ? p : -1;
   }
 
   private addEdges(left: VertexRef[], right: VertexRef[], link: LinkInfo): void {
@@ -684,7 +730,7 @@ class FlowchartParser {
 
   private parseVertex(): VertexRef | null {
     const start = this.pos;
-    if (!isAliasStart(this.code(start))) {
+    if (!this.isAliasStartAt(start)) {
       this.expectedNode(start);
       return null;
     }
@@ -907,7 +953,7 @@ class FlowchartParser {
     const start = this.pos;
     let p = start;
     let edgeId: string | undefined;
-    if (isAliasStart(this.code(p))) {
+    if (this.isAliasStartAt(p)) {
       const e = this.aliasEnd(p);
       const after = this.code(e + 1);
       if (this.code(e) === AT && e + 1 < this.n && after !== LBRACE && after !== QUOTE) {

@@ -162,6 +162,7 @@ describe('completion: task IDs in a step and in the graph', () => {
   it('offers nothing on the key itself', () => {
     const { items } = completeAt(edit(FILLED, '**Tasks:** [TASK_005]', `**Tas${CURSOR}ks:** [TASK_005]`));
     assert.deepEqual(items, []);
+    assert.deepEqual(completeAt(edit(FILLED, '**Tasks:** [TASK_005]', `**Tasks${CURSOR}:** [TASK_005]`)).items, []);
   });
 
   it('offers every task inside the mermaid block', () => {
@@ -198,6 +199,23 @@ describe('completion: section headings', () => {
     const text = edit(FILLED, '### Data Protection\n- TLS everywhere; password hashes never leave the service\n', '');
     const { items } = completeAt(edit(text, '## Testing Strategy', `### ${CURSOR}\n\n## Testing Strategy`));
     assert.deepEqual(labels(items), ['Data Protection']);
+  });
+
+  it('offers the missing step of the Implementation Sequence after "### "', () => {
+    const text = edit(FILLED, /### Step 3: Integration & Testing\n[\s\S]*?(?=## Task Breakdown)/, '');
+    const { items } = completeAt(edit(text, '## Task Breakdown', `### ${CURSOR}\n\n## Task Breakdown`));
+    assert.deepEqual(labels(items), ['Step 3: [Integration & Testing]']);
+  });
+
+  it('replaces the whole title when the cursor is inside a heading being retyped', () => {
+    const { items, line } = completeAt(edit(FILLED, '## Rollback Plan', `## Roll${CURSOR}back Plan`));
+    assert.deepEqual(labels(items), ['Rollback Plan']);
+    assert.deepEqual(replaced(items, line), ['Rollback Plan']);
+  });
+
+  it('accepts a heading indented by up to three spaces', () => {
+    const { items } = completeAt(edit(withoutRollback, 'Let people', `  ## ${CURSOR}\nLet people`));
+    assert.deepEqual(labels(items), ['Rollback Plan']);
   });
 
   it('offers no sections inside a code block (a shell comment is not a heading)', () => {
@@ -237,6 +255,7 @@ describe('completion: allowed values', () => {
     assert.deepEqual(completeAt(edit(FILLED, '| Method | Endpoint |', `| Method${CURSOR} | Endpoint |`)).items, []);
     assert.deepEqual(completeAt(edit(FILLED, '| Credential stuffing |', `| Credential${CURSOR} stuffing |`)).items, []);
     assert.deepEqual(completeAt(edit(FILLED, '**Approved:** Yes', `**Appro${CURSOR}ved:** Yes`)).items, []);
+    assert.deepEqual(completeAt(edit(FILLED, '**Approved:** Yes', `**Approved${CURSOR}:** Yes`)).items, []);
   });
 });
 

@@ -372,6 +372,13 @@ describe('parseMermaidFlowchart: edges', () => {
     assert.equal(node(f, 'odd-').label, 'Vertex Text');
   });
 
+  it('accepts the punctuation mermaid allows in node IDs', () => {
+    const src = 'graph TD\n  a.b-c_d --> e:f\n  -node --> node-\n  . --> a/b\n  x,y --> #1\n  class a.b-c_d,x,y cls';
+    const f = assertClean(src);
+    assert.deepEqual(edgeList(f), ['a.b-c_d->e:f', '-node->node-', '.->a/b', 'x,y->#1']);
+    assert.equal(f.aliasOccurrences.filter((o) => o.alias === 'a.b-c_d').length, 2);
+  });
+
   it('keeps nodes that only appear alone', () => {
     const f = assertClean('graph TD\n  A\n  B[TASK_002]\n  C --> A');
     assert.deepEqual(
@@ -620,23 +627,16 @@ describe('parseMermaidFlowchart: robustness', () => {
     }
   });
 
-  it('parses a 5,000-edge flowchart in well under 50 ms', () => {
+  it('parses a 5,000-edge flowchart completely (its speed is measured by npm run bench)', () => {
     const lines = ['graph TD'];
     for (let i = 0; i < 5_000; i++) {
       lines.push(`    N${i}[TASK_${String(i).padStart(4, '0')}: Task ${i}] --> N${i + 1}`);
     }
     const src = lines.join('\n');
-    parseMermaidFlowchart(src, DEFAULT_TASK_ID_PATTERN); // warm up
-    let best = Infinity;
-    let f: MermaidFlowchart | undefined;
-    for (let k = 0; k < 5; k++) {
-      const t0 = performance.now();
-      f = parseMermaidFlowchart(src, DEFAULT_TASK_ID_PATTERN);
-      best = Math.min(best, performance.now() - t0);
-    }
+    const f: MermaidFlowchart | undefined = parseMermaidFlowchart(src, DEFAULT_TASK_ID_PATTERN);
     assert.equal(f!.edges.length, 5_000);
     assert.equal(f!.problems.length, 0);
-    assert.ok(best < 50, `took ${best.toFixed(1)} ms`);
+    assert.equal(f!.nodes.filter((n) => n.taskId).length, 5_000);
   });
 
   const unitChars = [

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TaskListRequest, type TaskListResult } from '../../../shared/protocol';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
-import { runnerAvailable, screenshot } from '../harness';
+import { queryFrames, runnerAvailable, screenshot, waitForWebview } from '../harness';
 
 const EXTENSION_ID = 'planmark.planmark';
 
@@ -269,6 +269,34 @@ suite('Planmark commands', () => {
     const rendered = await waitFor('the webview to report a render', () => panel.lastRendered, 30_000);
     assert.ok(rendered.nodes >= 3, `rendered ${rendered.nodes} nodes`);
     if (runnerAvailable()) await screenshot('planmark-task-graph');
+  });
+
+  test('the graph highlights the task under the cursor, and a click on a node selects its row', async function () {
+    if (!runnerAvailable()) this.skip(); // needs the code-server runner to reach into the webview
+    const { document, editor } = await openPlan('commands.plan.md');
+    await vscode.commands.executeCommand('planmark.showTaskGraph');
+    const panel = await waitFor('the graph panel', () => api.graphPanel());
+    await waitFor('a render of commands.plan.md', () => panel.graph?.uri === document.uri.toString() && panel.lastRendered);
+
+    // Cursor onto TASK_002 in the table -> {type:'highlight'} -> the node gets highlighted.
+    const row = document.getText().split('\n').findIndex((l) => l.startsWith('| TASK_002 |'));
+    editor.selection = new vscode.Selection(row, 4, row, 4);
+    const highlighted = await waitForWebview<string>(
+      "(() => { const e = document.querySelector('.pm-highlight'); return e ? e.textContent : null; })()",
+    );
+    assert.match(highlighted, /TASK_002/);
+
+    // A click on the TASK_001 node -> {type:'reveal'} -> the editor selects TASK_001's row.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const clicked = await queryFrames<boolean>(
+      "(() => { const n = [...document.querySelectorAll('svg g.node')].find((g) => /TASK_001\\b/.test(g.textContent || '')); if (!n) return false; n.dispatchEvent(new MouseEvent('click', { bubbles: true })); return true; })()",
+    );
+    assert.ok(clicked.some((r) => r.webviewContent && r.value === true), `clicked a node: ${JSON.stringify(clicked).slice(0, 500)}`);
+    const selection = await waitFor('the TASK_001 row to be selected', () => {
+      const e = vscode.window.visibleTextEditors.find((v) => v.document === document);
+      return e && !e.selection.isEmpty ? e.selection : undefined;
+    });
+    assert.ok(document.lineAt(selection.start.line).text.startsWith('| TASK_001 |'));
   });
 
   test('snippets and the Show Task Graph keybinding are contributed', () => {

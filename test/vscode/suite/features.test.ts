@@ -175,8 +175,12 @@ suite('Planmark language features', () => {
       const result = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
       return result && result.length ? result : undefined;
     });
-    const names = JSON.stringify(symbols.map((s) => [s.name, (s.children ?? []).map((c) => c.name)]));
-    assert.match(names, /TASK_001/);
+    // Several providers answer (VS Code's own Markdown one too): look through every tree.
+    const flatten = (list: vscode.DocumentSymbol[]): vscode.DocumentSymbol[] => list.flatMap((s) => [s, ...flatten(s.children ?? [])]);
+    const all = flatten(symbols);
+    const task = all.find((s) => s.name === 'TASK_001');
+    assert.ok(task, `a symbol for TASK_001 (got ${all.map((s) => s.name).join(', ')})`);
+    assert.equal(document.getText(task.selectionRange), 'TASK_001');
     const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', document.uri);
     assert.ok(folds && folds.length > 0);
   });
@@ -202,5 +206,26 @@ suite('Planmark language features', () => {
       [],
     );
     assert.equal(api.statusBar.lastSummary, undefined);
+  });
+  // Last in this suite: it kills the server.
+  test('a crashed server is restarted and the user is told once', async () => {
+    await vscode.window.showTextDocument(document);
+    const uri = document.uri.toString();
+    const summary = () => api.client.request<PlanSummary | null>(PlanSummaryRequest.method, { uri });
+    for (let crash = 1; crash <= 2; crash++) {
+      const pid = await waitFor('the server process', () => api.client.serverPid);
+      process.kill(pid, 'SIGKILL');
+      const next = await waitFor('a restarted server', () => {
+        const p = api.client.serverPid;
+        return p !== undefined && p !== pid ? p : undefined;
+      });
+      assert.notEqual(next, pid);
+      const restarted = await waitFor('a summary from the restarted server', summary);
+      assert.equal(restarted.taskCount, 3);
+      assert.equal(api.client.crashNotices, 1, `told once after crash ${crash}`);
+    }
+    await waitFor('diagnostics again after the restart', () =>
+      vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === 'unknown-task'),
+    );
   });
 });

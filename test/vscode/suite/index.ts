@@ -21,8 +21,6 @@ function findTests(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  // Plain text: the output travels through the workbench's log (CI=true would turn colours on).
-  (Mocha as unknown as { reporters: { Base: { useColors: boolean } } }).reporters.Base.useColors = false;
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,

@@ -1,0 +1,314 @@
+// Renders the real webview bundle in headless chromium (playwright-core + /usr/bin/chromium).
+// Fails, never skips, when chromium is missing.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { GraphPayload, WebviewToExtensionMessage } from '../../shared/protocol';
+import { hostilePayload, makePayload, taskId } from './payloads';
+import { launchChromium, openWebview, startWebviewServer, type WebviewPage, type WebviewServer } from './renderHarness';
+
+let server: WebviewServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startWebviewServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface DomNode {
+  index: number;
+  text: string;
+  classes: string[];
+  x: number;
+  y: number;
+}
+
+/** Nodes of the rendered SVG: mermaid index (nK), label text, classes, centre in page coordinates. */
+function domNodes(wp: WebviewPage): Promise<DomNode[]> {
+  return wp.page.evaluate(() =>
+    Array.from(document.querySelectorAll('.pm-canvas svg g.node')).map((g) => {
+      const r = g.getBoundingClientRect();
+      return {
+        index: Number(/-flowchart-n(\d+)-/.exec(g.id)?.[1] ?? -1),
+        text: g.textContent ?? '',
+        classes: Array.from(g.classList),
+        x: r.left + r.width / 2,
+        y: r.top + r.height / 2,
+      };
+    }),
+  );
+}
+
+interface DomEdge {
+  from: number;
+  to: number;
+  classes: string[];
+  dash: string;
+}
+
+function domEdges(wp: WebviewPage): Promise<DomEdge[]> {
+  return wp.page.evaluate(() =>
+    Array.from(document.querySelectorAll<SVGPathElement>('.pm-canvas svg path.flowchart-link')).map((p) => {
+      const m = /L_n(\d+)_n(\d+)_/.exec(p.getAttribute('data-id') ?? p.id);
+      return {
+        from: Number(m?.[1] ?? -1),
+        to: Number(m?.[2] ?? -1),
+        classes: Array.from(p.classList),
+        dash: getComputedStyle(p).strokeDasharray,
+      };
+    }),
+  );
+}
+
+const lastOf = async <T extends WebviewToExtensionMessage['type']>(wp: WebviewPage, type: T) =>
+  (await wp.posted()).filter((m) => m.type === type).pop() as Extract<WebviewToExtensionMessage, { type: T }> | undefined;
+
+describe('graph webview in chromium', () => {
+  let wp: WebviewPage;
+  let payload: GraphPayload;
+
+  before(async () => {
+    wp = await openWebview(browser, server);
+    payload = makePayload(30, { cycle: true, undefinedTask: true });
+  });
+  after(async () => {
+    await wp?.close();
+  });
+
+  it('posts ready, then renders as many nodes and edges as the payload has', async () => {
+    assert.equal((await wp.posted())[0]?.type, 'ready');
+    const r = await wp.renderPayload(payload);
+    assert.equal(r.nodes, payload.nodes.length);
+    assert.equal(r.edges, payload.edges.length);
+    assert.ok(r.ms > 0);
+    assert.equal((await domNodes(wp)).length, payload.nodes.length);
+    assert.equal((await domEdges(wp)).length, payload.edges.length);
+    assert.deepEqual(wp.errors, []);
+  });
+
+  it('gives cycle and undefined nodes the error class', async () => {
+    const nodes = await domNodes(wp);
+    for (const n of nodes) {
+      const task = payload.nodes[n.index]!;
+      assert.ok(n.text.startsWith(task.id + ' '), `${n.text} is ${task.id}`);
+      const isError = task.inCycle || !task.defined;
+      assert.equal(n.classes.includes('pmError'), isError, `${task.id} error class`);
+      if (task.inCycle) assert.ok(n.classes.includes('pmCycle'));
+      if (task.critical && !task.inCycle) assert.ok(n.classes.includes('pmCritical'), `${task.id} critical`);
+    }
+    assert.ok(nodes.some((n) => n.classes.includes('pmCycle')));
+  });
+
+  it('draws edges stated in one source only dashed, agreed edges solid', async () => {
+    const edges = await domEdges(wp);
+    let dashed = 0;
+    for (const e of edges) {
+      const from = payload.nodes[e.from]!.id;
+      const to = payload.nodes[e.to]!.id;
+      const edge = payload.edges.find((x) => x.from === from && x.to === to)!;
+      assert.ok(edge, `${from} -> ${to}`);
+      if (edge.source === 'both') {
+        assert.ok(!e.classes.includes('pm-edge-single'));
+        assert.ok(e.dash === 'none' || /^0(px)?(, 0(px)?)*$/.test(e.dash), `solid ${from}->${to}: ${e.dash}`);
+      } else {
+        dashed++;
+        assert.ok(e.classes.includes('pm-edge-single'));
+        assert.ok(e.classes.includes('edge-pattern-dotted'), 'mermaid -.-> edge');
+        assert.notEqual(e.dash, 'none');
+      }
+      if (edge.critical && !edge.inCycle) assert.ok(e.classes.includes('pm-edge-critical'));
+    }
+    assert.ok(dashed >= 3);
+  });
+
+  it('posts reveal with the task ID when a node is clicked, and shows a tooltip on hover', async () => {
+    const nodes = await domNodes(wp);
+    const target = nodes.find((n) => payload.nodes[n.index]!.id === taskId(2))!;
+    await wp.page.mouse.move(target.x, target.y);
+    const tooltip = await wp.page.locator('.pm-tooltip').textContent();
+    assert.match(tooltip ?? '', /TASK_003/);
+    assert.match(tooltip ?? '', /Depends on:/);
+    assert.match(tooltip ?? '', /TASK_002/);
+    await wp.page.mouse.click(target.x, target.y);
+    assert.deepEqual(await lastOf(wp, 'reveal'), { type: 'reveal', taskId: taskId(2) });
+  });
+
+  it('highlights the node named by a highlight message', async () => {
+    await wp.send({ type: 'highlight', taskId: taskId(4) });
+    await wp.page.waitForSelector('.pm-canvas g.node.pm-highlight');
+    const highlighted = (await domNodes(wp)).filter((n) => n.classes.includes('pm-highlight'));
+    assert.deepEqual(highlighted.map((n) => payload.nodes[n.index]!.id), [taskId(4)]);
+    await wp.send({ type: 'highlight', taskId: null });
+    await wp.page.waitForFunction(() => !document.querySelector('.pm-canvas g.node.pm-highlight'));
+  });
+
+  it('keeps zoom and pan across redraws and reports them as state', async () => {
+    const box = (await wp.page.locator('.pm-viewport').boundingBox())!;
+    await wp.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await wp.page.mouse.wheel(0, -300);
+    await wp.page.keyboard.press('ArrowLeft');
+    const before = await wp.page.locator('.pm-canvas').evaluate((e) => (e as HTMLElement).style.transform);
+    assert.match(before, /scale\(/);
+    const next = makePayload(31, { cycle: true, undefinedTask: true, version: 2 });
+    const r = await wp.renderPayload(next);
+    assert.equal(r.nodes, next.nodes.length);
+    const afterRedraw = await wp.page.locator('.pm-canvas').evaluate((e) => (e as HTMLElement).style.transform);
+    assert.equal(afterRedraw, before);
+    await wp.page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string; state?: { zoom: number } }[] }).__posted.some(
+        (m) => m.type === 'state' && m.state!.zoom > 1,
+      ),
+    );
+    const state = (await lastOf(wp, 'state'))!.state;
+    assert.ok(state.zoom > 1);
+    const stored = await wp.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    assert.deepEqual(stored, state);
+    payload = next;
+  });
+
+  it('updates the graph when a second payload arrives', async () => {
+    const other = makePayload(5, { prefix: 'STEP_' });
+    const r = await wp.renderPayload(other);
+    assert.equal(r.nodes, 5);
+    assert.equal(r.edges, other.edges.length);
+    const texts = (await domNodes(wp)).map((n) => n.text);
+    assert.equal(texts.length, 5);
+    assert.ok(texts.every((t) => t.startsWith('STEP_')));
+    payload = other;
+  });
+
+  it('toolbar: direction, grouping and the filter re-render and are persisted', async () => {
+    const big = makePayload(20, { perStep: 5 });
+    await wp.renderPayload(big);
+    let r = await wp.waitForRender(() => wp.page.getByRole('button', { name: /Direction: Top-down/ }).click());
+    assert.equal(r.nodes, 20);
+    assert.equal((await lastOf(wp, 'state'))!.state.direction, 'LR');
+    r = await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
+    assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), 4);
+    assert.equal((await lastOf(wp, 'state'))!.state.groupBySteps, true);
+    // TASK_006: ancestors via the chain/fan-out, descendants via the chain.
+    r = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('TASK_020'));
+    assert.ok(r.nodes < 20 && r.nodes > 1, `filtered to ${r.nodes}`);
+    assert.equal((await lastOf(wp, 'state'))!.state.filter, 'TASK_020');
+    r = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('nothing matches this'));
+    assert.equal(r.nodes, 0);
+    assert.match((await wp.page.locator('.pm-empty').textContent()) ?? '', /No task matches/);
+    await wp.waitForRender(async () => {
+      await wp.page.getByRole('searchbox').fill('');
+      await wp.page.getByRole('button', { name: 'Group by step' }).click();
+      await wp.page.getByRole('button', { name: /Direction: Left-right/ }).click();
+    });
+    payload = big;
+  });
+
+  it('exports SVG, PNG and the mermaid source through messages', async () => {
+    await wp.page.getByRole('button', { name: 'SVG' }).click();
+    const svg = (await lastOf(wp, 'exportSvg'))!.svg;
+    assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg[\s>]/);
+    assert.ok(svg.includes('TASK_001'));
+    await wp.page.getByRole('button', { name: 'PNG' }).click();
+    await wp.page.waitForFunction(() =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'exportPng'),
+    );
+    const png = (await lastOf(wp, 'exportPng'))!.dataUrl;
+    assert.match(png, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+    assert.ok(png.length > 5000);
+    await wp.page.getByRole('button', { name: 'Copy source' }).click();
+    assert.match((await lastOf(wp, 'copySource'))!.source, /^flowchart (TD|LR)\n/);
+    assert.equal((await wp.page.locator('.pm-banner').isHidden()), true, 'no export error banner');
+  });
+
+  it('shows a one-line banner on stale and keeps the last graph', async () => {
+    const nodesBefore = (await domNodes(wp)).length;
+    await wp.send({ type: 'stale', reason: 'plan.md was closed.\nSecond line <b>x</b>' });
+    const banner = wp.page.locator('.pm-banner');
+    await banner.waitFor({ state: 'visible' });
+    assert.equal(await banner.textContent(), 'plan.md was closed. Second line <b>x</b>');
+    assert.equal(await wp.page.locator('.pm-banner b').count(), 0);
+    assert.equal((await domNodes(wp)).length, nodesBefore);
+    await wp.renderPayload(payload);
+    assert.equal(await banner.isHidden(), true);
+  });
+
+  it('ignores malformed and unknown messages with a warning', async () => {
+    const warnings: string[] = [];
+    wp.page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    await wp.send({ type: 'bogus' });
+    await wp.send({ type: 'graph', payload: { nodes: 'x' } });
+    await wp.page.waitForTimeout(100);
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.equal((await domNodes(wp)).length, payload.nodes.length, 'graph unchanged');
+    assert.deepEqual(wp.errors, []);
+  });
+});
+
+describe('hostile plan text in chromium', () => {
+  it('renders hostile labels as text: no script runs, no element is injected, no CSP violation', async () => {
+    const wp = await openWebview(browser, server);
+    try {
+      const p = hostilePayload();
+      const r = await wp.renderPayload(p);
+      assert.equal(r.nodes, p.nodes.length);
+      assert.equal(r.edges, p.edges.length);
+      // Group by step too (hostile step titles become subgraph labels).
+      await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
+      // Hover every node so each tooltip (dependencies, problems) is built.
+      for (const n of await domNodes(wp)) await wp.page.mouse.move(n.x, n.y);
+      await wp.send({ type: 'stale', reason: '<img src=x onerror="window.__pwned=11">' });
+      await wp.page.getByRole('searchbox').fill('<img src=x onerror=window.__pwned=12>');
+      await wp.page.waitForTimeout(400);
+      await wp.page.getByRole('searchbox').fill('');
+      await wp.page.waitForTimeout(400);
+      const result = await wp.page.evaluate(() => ({
+        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+        imgs: document.querySelectorAll('img').length,
+        scripts: document.querySelectorAll('script').length,
+        foreignScripts: document.querySelectorAll('svg script, foreignObject script, svg iframe').length,
+        handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
+          Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith('on')),
+        ).length,
+        text: document.querySelector('.pm-canvas')?.textContent ?? '',
+      }));
+      assert.equal(result.pwned, undefined, 'no injected script ran');
+      assert.equal(result.imgs, 0, 'no <img> created');
+      assert.equal(result.scripts, 1, 'only our bundle');
+      assert.equal(result.foreignScripts, 0);
+      assert.equal(result.handlers, 0, 'no on* attributes anywhere');
+      assert.ok(result.text.includes('<img src=x onerror="window.__pwned=1">'), 'hostile label shown as text');
+      assert.ok(result.text.includes('"]; click TASK_001 call evil()'));
+      assert.ok(result.text.includes('%%{init: {"securityLevel":"loose"}}%%'));
+      assert.ok(result.text.includes('<img src=x onerror="window.__pwned=7"> step'), 'step title as text');
+      const violations = await wp.cspViolations();
+      assert.equal(violations.filter((v) => v.directive.startsWith('script-src')).length, 0, JSON.stringify(violations));
+      assert.deepEqual(violations, []);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+});
+
+describe('large graphs in chromium', () => {
+  it('renders 1,000 tasks', async (t) => {
+    const wp = await openWebview(browser, server);
+    try {
+      const p = makePayload(1000);
+      const t0 = Date.now();
+      const r = await wp.renderPayload(p);
+      t.diagnostic(`1,000 tasks: ${r.ms} ms in the webview (${Date.now() - t0} ms wall), layout ${r.layout}`);
+      assert.equal(r.nodes, 1000);
+      assert.equal(r.edges, p.edges.length);
+      assert.equal(r.layout, 'elk');
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+});
