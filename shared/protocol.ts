@@ -191,3 +191,13 @@ export interface GraphViewState {
   panX: number;
   panY: number;
 }
+
+/** Request: the server's memory, for the benchmark and for bug reports. */
+export interface ServerStats {
+  rss: number;
+  heapUsed: number;
+  documents: number;
+}
+export const StatsRequest = {
+  method: 'planmark/stats',
+} as const;

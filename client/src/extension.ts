@@ -24,6 +24,10 @@ export function activate(context: vscode.ExtensionContext): PlanmarkExtensionApi
   planmarkClient = client;
   const planContext = new PlanContextKey();
   const statusBar = new PlanStatusBar(client, planContext);
+  // A document can become a plan after it was opened (a new file given the plan title).
+  planContext.onDidChange(() => {
+    if (planContext.value && !client.isStarted) void client.start().catch(() => undefined);
+  }, undefined, context.subscriptions);
   const graphDeps: GraphPanelDeps = { context, client, output };
 
   const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);

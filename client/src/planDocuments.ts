@@ -74,8 +74,9 @@ export class PlanContextKey implements vscode.Disposable {
   update(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const editor = activePlanEditor() ?? vscode.window.activeTextEditor;
-    const value = !!editor && isPlan(editor.document);
+    const planEditor = activePlanEditor();
+    const editor = planEditor ?? vscode.window.activeTextEditor;
+    const value = planEditor !== undefined;
     const changed = value !== this.current || editor !== this.lastEditor;
     this.lastEditor = editor;
     if (value !== this.current) {

@@ -17,6 +17,7 @@ import {
   PlanChangedNotification,
   PlanSummaryRequest,
   SectionListRequest,
+  StatsRequest,
   SyncDependenciesRequest,
   TaskGraphRequest,
   TaskListRequest,
@@ -331,6 +332,14 @@ export function startServer(connection: Connection): void {
         if (step) edits.push(step);
       }
       return editResult(plan, edits);
+    }),
+  );
+
+  connection.onRequest(
+    StatsRequest.method,
+    guard('stats', null, () => {
+      const memory = process.memoryUsage();
+      return { rss: memory.rss, heapUsed: memory.heapUsed, documents: documents.size };
     }),
   );
 

@@ -8,6 +8,7 @@ import {
   CodeActionRequest,
   CompletionRequest,
   DefinitionRequest,
+  DidCloseTextDocumentNotification,
   DiagnosticSeverity,
   DocumentSymbolRequest,
   FoldingRangeRequest,
@@ -76,6 +77,10 @@ function codes(diagnostics: Diagnostic[]): string[] {
   return diagnostics.map((d) => String(d.code));
 }
 
+function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
 function itemsOf(result: CompletionList | CompletionItem[] | null): CompletionItem[] {
   if (!result) return [];
   return Array.isArray(result) ? result : result.items;
@@ -119,7 +124,7 @@ for (const configuration of [true, false]) {
       assert.equal(severity.placeholder, DiagnosticSeverity.Information);
       for (const d of published.diagnostics) assert.equal(d.source, 'planmark');
       const unknown = published.diagnostics.find((d) => d.code === 'step-unknown-task')!;
-      assert.match(unknown.message, /TASK_009/);
+      assert.match(messageOf(unknown), /TASK_009/);
       assert.deepEqual(unknown.range, {
         start: positionOf(PROBLEMS, 'TASK_009'),
         end: positionOf(PROBLEMS, 'TASK_009', 8),
@@ -154,9 +159,9 @@ for (const configuration of [true, false]) {
         { range: { start: objectives, end: { line: objectives.line, character: objectives.character + 3 } }, text: 'We let' },
       ]);
       const published = await client.diagnostics(FILLED_URI, `version ${version} naming TASK_042`, (p) => p.version === version);
-      assert.deepEqual(codes(published.diagnostics), ['unknown-task', 'graph-missing-edge']);
+      assert.deepEqual(codes(published.diagnostics), ['unknown-task']);
       unknownDiagnostic = published.diagnostics[0];
-      assert.match(unknownDiagnostic.message, /TASK_004 depends on TASK_042, which has no row/);
+      assert.match(messageOf(unknownDiagnostic), /TASK_004 depends on TASK_042, which has no row/);
       const now = client.text(FILLED_URI);
       assert.ok(now.includes('We let people sign up'));
       assert.ok(now.includes('| TASK_004 | TASK_002, TASK_042 | 8 |'));
@@ -274,22 +279,34 @@ for (const configuration of [true, false]) {
       const summary = (await client.connection.sendRequest(PlanSummaryRequest.method, { uri: FILLED_URI })) as PlanSummary;
       assert.deepEqual(
         { taskCount: summary.taskCount, errors: summary.errors, warnings: summary.warnings, hours: summary.criticalPathHours },
-        { taskCount: 5, errors: 1, warnings: 1, hours: 32 },
+        { taskCount: 5, errors: 1, warnings: 0, hours: 32 },
       );
       const sections = (await client.connection.sendRequest(SectionListRequest.method, { uri: PROBLEMS_URI })) as SectionListResult;
       assert.deepEqual(sections.sections.filter((s) => !s.present).map((s) => s.title), ['Rollback Plan']);
     });
 
-    it('syncs the graph and the table', async () => {
-      const fromTable = (await client.connection.sendRequest(SyncDependenciesRequest.method, { uri: FILLED_URI, direction: 'graphFromTable' })) as CommandEditResult;
-      assert.equal(fromTable.version, client.texts.get(FILLED_URI)!.version);
-      assert.equal(fromTable.edits.length, 1);
-      assert.match(fromTable.edits[0].newText, /TASK_042/);
+    it('syncs the table from the graph, then the graph from the table', async () => {
+      // The graph lacks TASK_042 -> TASK_004: the table loses it.
       const fromGraph = (await client.connection.sendRequest(SyncDependenciesRequest.method, { uri: FILLED_URI, direction: 'tableFromGraph' })) as CommandEditResult;
+      assert.equal(fromGraph.version, client.texts.get(FILLED_URI)!.version);
       assert.deepEqual(fromGraph.edits.map((e) => e.newText), ['TASK_002']);
-      // Apply it: the plan is clean again.
-      const version = await client.applyEdits(FILLED_URI, fromGraph.edits);
-      const published = await client.diagnostics(FILLED_URI, `version ${version}`, (p) => p.version === version);
+      let version = await client.applyEdits(FILLED_URI, fromGraph.edits);
+      let published = await client.diagnostics(FILLED_URI, `version ${version}`, (p) => p.version === version);
+      assert.deepEqual(codes(published.diagnostics), []);
+      assert.ok(client.text(FILLED_URI).includes('| TASK_004 | TASK_002 | 8 |'));
+
+      // Now the table states TASK_001 -> TASK_004, which the graph lacks.
+      const text = client.text(FILLED_URI);
+      const afterDeps = positionOf(text, '| TASK_004 | TASK_002', '| TASK_004 | TASK_002'.length);
+      version = await client.change(FILLED_URI, [{ range: { start: afterDeps, end: afterDeps }, text: ', TASK_001' }]);
+      published = await client.diagnostics(FILLED_URI, `version ${version} with graph-missing-edge`, (p) => p.version === version);
+      assert.deepEqual(codes(published.diagnostics), ['graph-missing-edge']);
+      const fromTable = (await client.connection.sendRequest(SyncDependenciesRequest.method, { uri: FILLED_URI, direction: 'graphFromTable' })) as CommandEditResult;
+      assert.equal(fromTable.version, version);
+      assert.equal(fromTable.edits.length, 1);
+      assert.match(fromTable.edits[0].newText, /^    A --> D$/m);
+      version = await client.applyEdits(FILLED_URI, fromTable.edits);
+      published = await client.diagnostics(FILLED_URI, `version ${version}`, (p) => p.version === version);
       assert.deepEqual(codes(published.diagnostics), []);
       const agreed = (await client.connection.sendRequest(SyncDependenciesRequest.method, { uri: FILLED_URI, direction: 'graphFromTable' })) as CommandEditResult;
       assert.deepEqual(agreed.edits, []);
@@ -354,6 +371,15 @@ for (const configuration of [true, false]) {
       await client.waitFor('a second publish for the notes', () => client.published.filter((p) => p.uri === NOTES_URI).length >= 2);
       assert.ok(client.published.filter((p) => p.uri === NOTES_URI).every((p) => p.diagnostics.length === 0));
       assert.equal(version, 2);
+    });
+
+    it('clears the diagnostics of a plan when it is closed', async () => {
+      const before = client.published.length;
+      await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: PROBLEMS_URI } });
+      await client.waitFor(`an empty publish for ${PROBLEMS_URI} after it closed`, () =>
+        client.published.slice(before).some((p) => p.uri === PROBLEMS_URI && p.diagnostics.length === 0),
+      );
+      assert.equal(await client.connection.sendRequest(PlanSummaryRequest.method, { uri: PROBLEMS_URI }), null);
     });
 
     it('shuts down cleanly and exits', async () => {

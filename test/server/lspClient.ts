@@ -74,8 +74,12 @@ export class LspClient {
       this.published.push(params);
       this.check();
     });
-    this.connection.onNotification(LogMessageNotification.type, (p) => this.messages.push(`log: ${p.message}`));
-    this.connection.onNotification(ShowMessageNotification.type, (p) => this.messages.push(`show: ${p.message}`));
+    this.connection.onNotification(LogMessageNotification.type, (p) => {
+      this.messages.push(`log: ${p.message}`);
+    });
+    this.connection.onNotification(ShowMessageNotification.type, (p) => {
+      this.messages.push(`show: ${p.message}`);
+    });
     this.connection.onNotification('planmark/planChanged', () => undefined);
     this.connection.onError(([error]) => this.messages.push(`connection error: ${error.message}`));
     this.connection.listen();

@@ -148,26 +148,37 @@ describe('graph webview in chromium', () => {
   });
 
   it('keeps zoom and pan across redraws and reports them as state', async () => {
+    const stateZoom = () => wp.page.evaluate(() => (window as unknown as { __state?: { zoom: number } }).__state?.zoom ?? 0);
+    const fitted = await stateZoom();
+    assert.ok(fitted > 0, 'the automatic fit is stored as state');
     const box = (await wp.page.locator('.pm-viewport').boundingBox())!;
     await wp.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await wp.page.mouse.wheel(0, -300);
     await wp.page.keyboard.press('ArrowLeft');
     const before = await wp.page.locator('.pm-canvas').evaluate((e) => (e as HTMLElement).style.transform);
     assert.match(before, /scale\(/);
+    const zoomed = await stateZoom();
+    assert.ok(zoomed > fitted * 1.2, `wheel zoomed in (${fitted} -> ${zoomed})`);
     const next = makePayload(31, { cycle: true, undefinedTask: true, version: 2 });
     const r = await wp.renderPayload(next);
     assert.equal(r.nodes, next.nodes.length);
     const afterRedraw = await wp.page.locator('.pm-canvas').evaluate((e) => (e as HTMLElement).style.transform);
-    assert.equal(afterRedraw, before);
-    await wp.page.waitForFunction(() =>
-      (window as unknown as { __posted: { type: string; state?: { zoom: number } }[] }).__posted.some(
-        (m) => m.type === 'state' && m.state!.zoom > 1,
-      ),
+    assert.equal(afterRedraw, before, 'transform preserved');
+    await wp.page.waitForFunction(
+      (z) =>
+        (window as unknown as { __posted: { type: string; state?: { zoom: number } }[] }).__posted.some(
+          (m) => m.type === 'state' && m.state!.zoom === z,
+        ),
+      zoomed,
     );
     const state = (await lastOf(wp, 'state'))!.state;
-    assert.ok(state.zoom > 1);
-    const stored = await wp.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
-    assert.deepEqual(stored, state);
+    assert.equal(state.zoom, zoomed);
+    assert.deepEqual(await wp.page.evaluate(() => (window as unknown as { __state: unknown }).__state), state);
+    // Keyboard: + zooms, 0 fits again.
+    await wp.page.keyboard.press('+');
+    assert.ok((await stateZoom()) > zoomed);
+    await wp.page.keyboard.press('0');
+    assert.ok((await stateZoom()) < zoomed);
     payload = next;
   });
 
@@ -198,11 +209,15 @@ describe('graph webview in chromium', () => {
     r = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('nothing matches this'));
     assert.equal(r.nodes, 0);
     assert.match((await wp.page.locator('.pm-empty').textContent()) ?? '', /No task matches/);
-    await wp.waitForRender(async () => {
+    r = await wp.waitForRender(async () => {
       await wp.page.getByRole('searchbox').fill('');
-      await wp.page.getByRole('button', { name: 'Group by step' }).click();
-      await wp.page.getByRole('button', { name: /Direction: Left-right/ }).click();
+      await wp.page.getByRole('searchbox').press('Enter');
     });
+    assert.equal(r.nodes, 20);
+    await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
+    r = await wp.waitForRender(() => wp.page.getByRole('button', { name: /Direction: Left-right/ }).click());
+    assert.equal(r.nodes, 20);
+    assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), 0);
     payload = big;
   });
 

@@ -142,7 +142,17 @@ class GraphApp {
     });
     this.canvas = h('div', { className: 'pm-canvas' });
     this.empty = h('div', { className: 'pm-empty', text: 'Waiting for the plan\u2026' });
-    this.viewport.append(this.canvas, this.empty);
+    const legend = h('div', { className: 'pm-legend', attrs: { 'aria-label': 'Legend' } });
+    for (const [cls, text] of [
+      ['pm-key-critical', 'critical path'],
+      ['pm-key-single', 'in table or diagram only'],
+      ['pm-key-error', 'cycle / undefined'],
+    ] as const) {
+      const item = h('span', { className: 'pm-legend-item' });
+      item.append(h('span', { className: `pm-key ${cls}`, attrs: { 'aria-hidden': 'true' } }), document.createTextNode(text));
+      legend.append(item);
+    }
+    this.viewport.append(this.canvas, this.empty, legend);
     root.replaceChildren(toolbar, this.banner, this.viewport);
     this.tooltip = new Tooltip(document.body);
 

@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageserver-types';
 import { dependencyGraph, nextFreeTaskId, stepsByTask, type Field, type Plan, type Table, type TaskRef } from '../plan';
 import type { PlanmarkSettings } from '../../../shared/settings';
+import { classifyTable } from '../plan/facts';
 import { templateSections } from '../template';
 import { describeTask } from './hover';
 import { headingKey } from './planInfo';
@@ -74,25 +75,21 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
 
   const table = tableAt(plan, offset);
   if (table && offset >= lineStart) {
-    const header = table.header.map((c) => c.text.replace(/[*_`]/g, '').trim().toLowerCase());
+    // Columns as the plan model reads them ("Task ID", "Dependencies"... count too).
+    const columns = classifyTable(table.header);
     const cell = cellIndexAt(lineText, offset - lineStart);
     const row = table.rows.find((r) => r.span.start <= offset && offset <= r.span.end);
-    const isTaskTable = header.includes('task') && header.some((h) => h.startsWith('depends'));
     // Header and delimiter rows take no values.
     if (!row) return { isIncomplete: false, items };
-    if (isTaskTable) {
-      const taskCol = header.indexOf('task');
-      const dependsCol = header.findIndex((h) => h.startsWith('depends'));
-      if (cell === taskCol) return { isIncomplete: false, items: newIdItems(plan, word) };
-      if (cell === dependsCol) {
+    if (columns.kind === 'task') {
+      if (cell === columns.task) return { isIncomplete: false, items: newIdItems(plan, word) };
+      if (cell === columns.dependsOn) {
         const task = plan.tasks.find((t) => t.rowSpan.start === row.span.start);
         return { isIncomplete: false, items: taskIdItems(plan, word, { exclude: task?.id, already: listedElsewhere(task?.dependsOn ?? [], word) }) };
       }
     }
-    const impact = header.indexOf('impact');
-    if (impact >= 0 && cell === impact) return valueItems(plan, word, ['High', 'Med', 'Low'], 'Impact');
-    const method = header.indexOf('method');
-    if (method >= 0 && cell === method) return valueItems(plan, word, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method');
+    if (columns.impact >= 0 && cell === columns.impact) return valueItems(plan, word, ['High', 'Med', 'Low'], 'Impact');
+    if (columns.method >= 0 && cell === columns.method) return valueItems(plan, word, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method');
     return { isIncomplete: false, items };
   }
 

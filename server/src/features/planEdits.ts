@@ -99,7 +99,14 @@ export function addDependencyEdit(plan: Plan, task: TaskDefinition, prerequisite
   if (!cell || prerequisites.length === 0) return undefined;
   if (isNoneCell(cell.text)) {
     const text = prerequisites.join(', ');
-    if (cell.span.start === cell.span.end) return replace(plan, cell.span, ` ${text} `.trim());
+    if (cell.span.start === cell.span.end) {
+      // An empty cell: replace the blank between its pipes, "|  |" -> "| TASK_001 |".
+      let start = cell.span.start;
+      let end = cell.span.end;
+      while (start > 0 && /[ \t]/.test(plan.text[start - 1])) start--;
+      while (end < plan.text.length && /[ \t]/.test(plan.text[end])) end++;
+      return replace(plan, { start, end }, ` ${text} `);
+    }
     return replace(plan, cell.span, text);
   }
   return insertAt(plan, cell.span.end, prerequisites.map((p) => `, ${p}`).join(''));
@@ -111,7 +118,11 @@ export function addTaskToStepEdit(plan: Plan, stepTitle: string, id: string): Te
   const field = step?.tasksField;
   if (!field || step!.tasks.some((t) => t.id === id)) return undefined;
   const value = field.value;
-  if (value === '' || /^\[[^\]]*\]$/.test(value) && step!.tasks.length === 0) return replace(plan, field.valueSpan, `[${id}]`);
+  if (value === '' || (/^\[[^\]]*\]$/.test(value) && step!.tasks.length === 0)) {
+    // "**Tasks:**" with nothing after it: keep a space after the key.
+    const spaced = /[ \t]$/.test(plan.text.slice(0, field.valueSpan.start)) ? '' : ' ';
+    return replace(plan, field.valueSpan, `${spaced}[${id}]`);
+  }
   const close = value.lastIndexOf(']');
   if (value.startsWith('[') && close > 0) return insertAt(plan, field.valueSpan.start + close, `, ${id}`);
   return insertAt(plan, field.valueSpan.end, `, ${id}`);

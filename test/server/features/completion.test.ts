@@ -111,6 +111,21 @@ describe('completion: task IDs in a Depends On cell', () => {
     assert.deepEqual(labels(items), ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004', 'TASK_005']);
   });
 
+  it('reads the columns as the plan does: "Task ID" and "Dependencies" make a task table', () => {
+    const text = `# Implementation Plan: Phase 1 - X\n\n## Task Breakdown with Dependencies\n\n| Task ID | Dependencies | Estimated Hours |\n|---|---|---|\n| TASK_001 | None | 2 |\n| TASK_002 | TASK_001 | 3 |\n| TASK_003 | ${CURSOR} | 3 |\n`;
+    assert.deepEqual(labels(completeAt(text).items), ['TASK_001', 'TASK_002']);
+  });
+
+  it('works in a CRLF document', () => {
+    const crlf = FILLED.replace(/\n/g, '\r\n');
+    const { items, line } = completeAt(edit(crlf, '| TASK_004 | TASK_002 | 8 |', `| TASK_004 | TASK_002, TASK_0${CURSOR} | 8 |`));
+    assert.deepEqual(labels(items), ['TASK_001', 'TASK_003']);
+    assert.deepEqual(replaced(items, line), ['TASK_0', 'TASK_0']);
+    const heading = completeAt(edit(crlf, /## Rollback Plan\r\n[\s\S]*?(?=## Risk Mitigation)/, `## Rol${CURSOR}\r\n\r\n`));
+    assert.deepEqual(labels(heading.items), ['Rollback Plan']);
+    assert.deepEqual(replaced(heading.items, heading.line), ['Rol']);
+  });
+
   it('offers nothing in the Estimated Hours cell', () => {
     const { items } = completeAt(edit(FILLED, '| TASK_003 | TASK_001, TASK_002 | 10 |', `| TASK_003 | TASK_001, TASK_002 | 10${CURSOR} |`));
     assert.deepEqual(items, []);
