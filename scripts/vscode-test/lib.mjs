@@ -101,6 +101,7 @@ export async function startCodeServer(o) {
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'update.mode': 'none',
+      'chat.disableAIFeatures': true,
       ...(o.settings ?? {}),
     }, null, 2) + '\n');
   }

@@ -255,6 +255,9 @@ const NOISE = [
   /^\[Service Worker\]/,
   /^ChatSessionStore:/,
   /^Creation of workbench contribution '.*' took \d+ms/,
+  // VS Code 1.139 (code-server-latest): chat and account machinery with no network.
+  /^\[(AgentHost|AgentHost:remote|ChatModelSelection|AccountPolicyGate|DefaultAccount|reconnection-grace-time)\]/,
+  /^Timed out waiting for authentication provider/,
   /getaddrinfo (ENOTFOUND|EAI_AGAIN)/,
   /vsda/,
 ];

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { isMarkdownPath, isPlanDocument } from '../../shared/planFiles';
+import { hasPlanTitle, isMarkdownPath, matchesPlanGlobs } from '../../shared/planFiles';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
 import { computeDiagnostics } from './features/diagnostics';
 import { parsePlan } from './plan';
@@ -16,14 +16,16 @@ const USAGE = `Usage: planmark check [options] [paths or globs...]
 Checks implementation plans and prints one line per problem:
   path:line:col: severity code message
 
-With no paths, checks the Markdown files under the current folder that match
-planmark.files (default: **/*.plan.md, **/plans/**/*.md) or are titled
-"Implementation Plan".
+Files named on the command line are checked as they are. Folders, globs (quote them)
+and no paths at all (the current folder) contribute only plans: Markdown files whose
+path matches planmark.files (default: **/*.plan.md, **/plans/**/*.md) or whose first
+heading starts with "Implementation Plan".
 
 Options:
   --format text|json   output format (default: text)
-  --config FILE        JSON settings: the "planmark" object of a VS Code settings.json,
-                       or the keys without the "planmark." prefix
+  --config FILE        JSON settings: a VS Code settings.json (comments allowed) with
+                       "planmark.*" keys or a "planmark" object, or the keys without
+                       the "planmark." prefix
   --max-warnings N     exit 1 when there are more than N warnings
   -h, --help           show this help
 `;
@@ -79,11 +81,12 @@ function loadSettings(file: string | undefined): PlanmarkSettings {
   if (!file) return DEFAULT_SETTINGS;
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(stripJsonComments(fs.readFileSync(file, 'utf8')));
   } catch (error) {
     throw new UsageError(`cannot read --config ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const object = (raw ?? {}) as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--config ${file} must hold a JSON object`);
+  const object = raw as Record<string, unknown>;
   // Accept {"planmark": {...}}, {"planmark.files": [...]} or the bare keys.
   let settings: Record<string, unknown> = (object.planmark as Record<string, unknown>) ?? {};
   for (const [key, value] of Object.entries(object)) {
@@ -94,6 +97,42 @@ function loadSettings(file: string | undefined): PlanmarkSettings {
   const problem = validateTaskIdPattern(resolved.taskIdPattern);
   if (problem) throw new UsageError(`taskIdPattern is not usable: ${problem}`);
   return resolved;
+}
+
+/** VS Code's settings.json is JSONC: drop comments and trailing commas, leaving strings alone. */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === ',') {
+      let j = i + 1;
+      // Look past white space and comments for a closing bracket.
+      for (;;) {
+        while (j < n && /\s/.test(text[j])) j++;
+        if (text.startsWith('//', j)) while (j < n && text[j] !== '\n') j++;
+        else if (text.startsWith('/*', j)) j = text.indexOf('*/', j + 2) < 0 ? n : text.indexOf('*/', j + 2) + 2;
+        else break;
+      }
+      if (text[j] !== '}' && text[j] !== ']') out += c;
+      i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): Record<string, unknown> {
@@ -123,43 +162,78 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
+interface Candidate {
+  file: string;
+  /** Named on the command line: checked whatever it is. */
+  explicit: boolean;
+  /** Path that planmark.files globs are matched against: relative to the current folder, or to the folder argument. */
+  matchPath: string;
+}
+
+function toSlashes(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Relative to `root` when inside it, else relative to `fallback`. */
+function relativeFrom(root: string, fallback: string, file: string): string {
+  const rel = path.relative(root, file);
+  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return toSlashes(outside ? path.relative(fallback, file) : rel);
+}
+
 /** Explicit files are checked as given; folders and globs contribute only plan documents. */
-function collectFiles(inputs: string[], settings: PlanmarkSettings): { file: string; explicit: boolean }[] {
-  const out = new Map<string, boolean>();
+function collectFiles(inputs: string[]): Candidate[] {
+  const out = new Map<string, Candidate>();
   const cwd = process.cwd();
-  const all = () => {
+  const addWalked = (dir: string) => {
     const files: string[] = [];
-    walk(cwd, files);
-    return files;
+    walk(dir, files);
+    for (const f of files) if (!out.has(f)) out.set(f, { file: f, explicit: false, matchPath: relativeFrom(cwd, dir, f) });
   };
-  if (inputs.length === 0) {
-    for (const f of all()) out.set(f, false);
-  }
-  let cache: string[] | undefined;
+  if (inputs.length === 0) addWalked(cwd);
   for (const input of inputs) {
     const full = path.resolve(input);
-    if (fs.existsSync(full) && fs.statSync(full).isFile()) out.set(full, true);
-    else if (fs.existsSync(full) && fs.statSync(full).isDirectory()) {
+    const stat = fs.existsSync(full) ? fs.statSync(full) : undefined;
+    if (stat?.isFile()) out.set(full, { file: full, explicit: true, matchPath: relativeFrom(cwd, path.dirname(full), full) });
+    else if (stat?.isDirectory()) addWalked(full);
+    else if (picomatch.scan(input).isGlob) {
+      const pattern = input.replace(/\\/g, '/').replace(/^\.\//, '');
+      const { base } = picomatch.scan(pattern);
+      const root = path.resolve(base || '.');
+      const isMatch = picomatch(pattern, { dot: false });
       const files: string[] = [];
-      walk(full, files);
-      for (const f of files) if (!out.has(f)) out.set(f, false);
-    } else if (picomatch.scan(input).isGlob) {
-      const isMatch = picomatch(input.replace(/\\/g, '/'), { dot: false });
-      cache ??= all();
-      const matched = cache.filter((f) => isMatch(path.relative(cwd, f).split(path.sep).join('/')));
-      for (const f of matched) out.set(f, true);
+      walk(root, files);
+      const matched = files.filter((f) => isMatch(path.isAbsolute(pattern) ? toSlashes(f) : relativeFrom(cwd, root, f)));
+      if (matched.length === 0) throw new UsageError(`no files match ${input}`);
+      for (const f of matched) if (!out.has(f)) out.set(f, { file: f, explicit: false, matchPath: relativeFrom(cwd, root, f) });
     } else {
       throw new UsageError(`no such file or folder: ${input}`);
     }
   }
-  void settings;
-  return [...out].map(([file, explicit]) => ({ file, explicit })).sort((a, b) => a.file.localeCompare(b.file));
+  return [...out.values()].sort((a, b) => a.file.localeCompare(b.file));
 }
 
-export function runCli(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s), writeError: (s: string) => void = (s) => process.stderr.write(s)): number {
+let stdoutGuarded = false;
+
+/** `planmark check | head` closes stdout early: stop quietly instead of crashing on EPIPE. */
+function guardStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
+}
+
+const writeStdout = (s: string) => {
+  guardStdout();
+  process.stdout.write(s);
+};
+
+export function runCli(argv: string[], write: (s: string) => void = writeStdout, writeError: (s: string) => void = (s) => process.stderr.write(s)): number {
   let options: Options | 'help';
   let settings: PlanmarkSettings;
-  let files: { file: string; explicit: boolean }[];
+  let files: Candidate[];
   try {
     options = parseArgs(argv);
     if (options === 'help') {
@@ -167,7 +241,7 @@ export function runCli(argv: string[], write: (s: string) => void = (s) => proce
       return 0;
     }
     settings = loadSettings(options.config);
-    files = collectFiles(options.inputs, settings);
+    files = collectFiles(options.inputs);
   } catch (error) {
     if (error instanceof UsageError) {
       writeError(`planmark: ${error.message}\n\n${USAGE}`);
@@ -178,7 +252,7 @@ export function runCli(argv: string[], write: (s: string) => void = (s) => proce
   const results: { file: string; diagnostics: Diagnostic[] }[] = [];
   let errors = 0;
   let warnings = 0;
-  for (const { file, explicit } of files) {
+  for (const { file, explicit, matchPath } of files) {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -187,7 +261,7 @@ export function runCli(argv: string[], write: (s: string) => void = (s) => proce
       errors++;
       continue;
     }
-    if (!explicit && !isPlanDocument(file, text, settings.files)) continue;
+    if (!explicit && !matchesPlanGlobs(matchPath, settings.files) && !hasPlanTitle(text)) continue;
     if (text.length > settings.maxFileSize) {
       writeError(`planmark: ${file} is larger than maxFileSize (${settings.maxFileSize} bytes); skipped.\n`);
       continue;

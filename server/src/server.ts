@@ -49,7 +49,8 @@ export function startServer(connection: Connection): void {
   let settings: PlanmarkSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const diagnosticsCache = new WeakMap<Plan, Diagnostic[]>();
+  // Replaced when settings change, since diagnostics depend on them.
+  let diagnosticsCache = new WeakMap<Plan, Diagnostic[]>();
   const oversizeNoticeShown = new Set<string>();
 
   const log = (message: string) => connection.console.log(message);
@@ -144,6 +145,7 @@ export function startServer(connection: Connection): void {
     }
     const patternChanged = next.taskIdPattern !== settings.taskIdPattern;
     settings = next;
+    diagnosticsCache = new WeakMap();
     for (const doc of documents.values()) {
       if (patternChanged) doc.reset(settings.taskIdPattern);
       schedule(doc.uri);

@@ -1,6 +1,7 @@
 // Prints webview render times (dagre vs ELK) for synthetic plans of 10, 100, 500 and 1,000 tasks.
 // Run: npx tsx test/webview/measureRender.ts [repeats=3] [sizes=10,100,500,1000]
-// Each layout runs in a fresh chromium; each size is rendered `repeats` times (min and median shown).
+// dagre and ELK renders are interleaved in one page; each is repeated (min and median shown).
+import type { GraphPayload } from '../../shared/protocol';
 import { makePayload } from './payloads';
 import { renderInChromium, type RenderMeasurement } from './renderHarness';
 
@@ -15,15 +16,22 @@ export interface LayoutTiming {
 }
 
 export async function measureRenderTimes(sizes = [10, 100, 500, 1000], repeats = 3): Promise<LayoutTiming[]> {
+  // One page; dagre and ELK runs are interleaved so both see the same machine load.
+  const payloads: GraphPayload[] = [];
+  const layouts: ('dagre' | 'elk')[] = [];
+  for (let r = 0; r < repeats; r++) {
+    for (const n of sizes) {
+      for (const layout of ['dagre', 'elk'] as const) {
+        payloads.push(makePayload(n, { version: payloads.length + 1 }));
+        layouts.push(layout);
+      }
+    }
+  }
+  const results = await renderInChromium(payloads, { layouts });
   const out: LayoutTiming[] = [];
   for (const layout of ['dagre', 'elk'] as const) {
-    // Alternate sizes between repeats so a version bump always changes the payload.
-    const payloads = [];
-    for (let r = 0; r < repeats; r++) for (const n of sizes) payloads.push(makePayload(n, { version: r + 1 }));
-    const results = await renderInChromium(payloads, { layout });
-    sizes.forEach((n, i) => {
-      const runs: RenderMeasurement[] = [];
-      for (let r = 0; r < repeats; r++) runs.push(results[r * sizes.length + i]!);
+    for (const n of sizes) {
+      const runs: RenderMeasurement[] = results.filter((x, i) => layouts[i] === layout && payloads[i]!.nodes.length === n);
       const ms = runs.map((x) => x.ms).sort((a, b) => a - b);
       out.push({
         layout,
@@ -34,7 +42,7 @@ export async function measureRenderTimes(sizes = [10, 100, 500, 1000], repeats =
         medianMs: ms[Math.floor(ms.length / 2)]!,
         usedLayout: runs[0]!.layout,
       });
-    });
+    }
   }
   return out;
 }

@@ -15,6 +15,8 @@ export interface PayloadOptions {
   prefix?: string;
   /** Version number (default 1). */
   version?: number;
+  /** Document URI (default file:///plan.md). */
+  uri?: string;
 }
 
 export const taskId = (i: number, prefix = 'TASK_') => `${prefix}${String(i + 1).padStart(3, '0')}`;
@@ -124,7 +126,7 @@ export function makePayload(n: number, options: PayloadOptions = {}): GraphPaylo
   }
 
   return {
-    uri: 'file:///plan.md',
+    uri: options.uri ?? 'file:///plan.md',
     version: options.version ?? 1,
     title: `Synthetic plan (${n} tasks)`,
     nodes,

@@ -10,9 +10,21 @@ import { launchChromium, openWebview, startWebviewServer, type WebviewPage, type
 let server: WebviewServer;
 let browser: Browser;
 
+let launchError: unknown;
+
 before(async () => {
   server = await startWebviewServer();
-  browser = await launchChromium();
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    // Reported by the test below as a failure (a failing hook would only cancel the tests).
+    launchError = error;
+  }
+});
+
+it('launches headless chromium', () => {
+  if (launchError) throw launchError;
+  assert.ok(browser.isConnected());
 });
 
 after(async () => {
@@ -193,6 +205,17 @@ describe('graph webview in chromium', () => {
     payload = other;
   });
 
+  it('fits the view when a different plan arrives', async () => {
+    const transform = () => wp.page.locator('.pm-canvas').evaluate((e) => (e as HTMLElement).style.transform);
+    await wp.page.keyboard.press('+');
+    await wp.page.keyboard.press('+');
+    const zoomed = await transform();
+    await wp.renderPayload(makePayload(5, { prefix: 'STEP_', version: 3 }));
+    assert.equal(await transform(), zoomed, 'same plan: kept');
+    await wp.renderPayload(makePayload(5, { prefix: 'STEP_', uri: 'file:///other.md' }));
+    assert.notEqual(await transform(), zoomed, 'other plan: fitted');
+  });
+
   it('toolbar: direction, grouping and the filter re-render and are persisted', async () => {
     const big = makePayload(20, { perStep: 5 });
     await wp.renderPayload(big);
@@ -250,6 +273,29 @@ describe('graph webview in chromium', () => {
     assert.equal(await banner.isHidden(), true);
   });
 
+  it('re-renders with the new colours when the VS Code theme changes', async () => {
+    const fill = () =>
+      wp.page.evaluate(() => getComputedStyle(document.querySelector('.pm-canvas svg g.node rect')!).fill);
+    assert.equal(await fill(), 'rgb(32, 32, 32)', 'dark editorWidget-background');
+    const r = await wp.waitForRender(async () => {
+      // Like VS Code: new variables first, then the body class and the theme message.
+      await wp.page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const link = document.querySelector<HTMLLinkElement>('link[href$="theme-dark.css"]')!;
+            link.addEventListener('load', () => resolve(), { once: true });
+            link.href = link.href.replace('theme-dark', 'theme-light');
+          }),
+      );
+      await wp.page.evaluate(() => (document.body.className = 'vscode-light'));
+      await wp.send({ type: 'theme', kind: 'light' });
+    });
+    assert.equal(r.nodes, payload.nodes.length);
+    assert.equal(await fill(), 'rgb(248, 248, 248)', 'light editorWidget-background');
+    const exported = await wp.page.evaluate(() => document.querySelector('.pm-canvas svg style')?.textContent ?? '');
+    assert.match(exported, /#f8f8f8/i, 'mermaid theme variables follow the theme too');
+  });
+
   it('ignores malformed and unknown messages with a warning', async () => {
     const warnings: string[] = [];
     wp.page.on('console', (m) => {
@@ -274,6 +320,9 @@ describe('hostile plan text in chromium', () => {
       assert.equal(r.edges, p.edges.length);
       // Group by step too (hostile step titles become subgraph labels).
       await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
+      // The ELK layout builds its labels through the same path; render it there too.
+      await wp.setLayout('elk');
+      assert.equal((await wp.renderPayload(p)).layout, 'elk');
       // Hover every node so each tooltip (dependencies, problems) is built.
       for (const n of await domNodes(wp)) await wp.page.mouse.move(n.x, n.y);
       await wp.send({ type: 'stale', reason: '<img src=x onerror="window.__pwned=11">' });

@@ -109,6 +109,7 @@ let bundlePromise: Promise<{ dir: string }> | undefined;
 export function buildWebviewBundle(): Promise<{ dir: string }> {
   bundlePromise ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planmark-webview-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const common = { bundle: true, logLevel: 'warning' as const, absWorkingDir: ROOT, sourcemap: false as const };
     await Promise.all([
       esbuild.build({
@@ -303,7 +304,13 @@ export interface RenderMeasurement {
  */
 export async function renderInChromium(
   payloads: GraphPayload[],
-  options: { layout?: 'auto' | 'dagre' | 'elk'; theme?: ThemeName } = {},
+  options: {
+    /** Layout for every payload (default 'auto': ELK from ELK_THRESHOLD nodes). */
+    layout?: 'auto' | 'dagre' | 'elk';
+    /** Layout per payload (overrides `layout`), e.g. to interleave dagre and ELK runs. */
+    layouts?: ('auto' | 'dagre' | 'elk')[];
+    theme?: ThemeName;
+  } = {},
 ): Promise<RenderMeasurement[]> {
   const server = await startWebviewServer();
   const browser = await launchChromium();
@@ -321,7 +328,9 @@ export async function renderInChromium(
       steps: [],
     });
     const out: RenderMeasurement[] = [];
-    for (const payload of payloads) {
+    for (const [i, payload] of payloads.entries()) {
+      const layout = options.layouts?.[i];
+      if (layout) await wp.setLayout(layout);
       const t0 = Date.now();
       const r = await wp.renderPayload(payload);
       out.push({ ms: r.ms, wallMs: Date.now() - t0, nodes: r.nodes, edges: r.edges, layout: r.layout });

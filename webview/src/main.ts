@@ -34,6 +34,11 @@ function h<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** What a render depends on (the kind alone does not change any colour). */
+function themeKey(t: ThemeInfo): string {
+  return JSON.stringify([t.mermaidTheme, t.themeVariables, t.colors, t.background]);
+}
+
 function readInitialState(): GraphViewState | undefined {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="planmark-initial-state"]');
   if (!meta) return undefined;
@@ -77,7 +82,7 @@ class GraphApp {
     this.state = saved ?? { ...DEFAULT_VIEW_STATE };
     this.hasSavedTransform = !!saved;
     this.theme = readTheme();
-    this.themeKey = JSON.stringify(this.theme);
+    this.themeKey = themeKey(this.theme);
 
     // ---- toolbar ----
     const toolbar = h('div', { className: 'pm-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Graph tools' } });
@@ -222,6 +227,8 @@ class GraphApp {
     const msg: ExtensionToWebviewMessage = parsed.value;
     switch (msg.type) {
       case 'graph':
+        // Another plan: start from a fitted view. Same plan: keep the user's zoom and pan.
+        if (this.payload && this.payload.uri !== msg.payload.uri) this.fitNext = true;
         this.payload = msg.payload;
         this.tooltip.setPayload(msg.payload);
         this.hideBanner();
@@ -285,6 +292,11 @@ class GraphApp {
   private async renderOnce(): Promise<void> {
     const payload = this.payload;
     if (!payload) return;
+    if (payload.nodes.length >= 150) {
+      // Mermaid blocks the page while it works; let the status line paint first.
+      this.status.textContent = `Drawing ${payload.nodes.length} tasks\u2026`;
+      await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
     const t0 = performance.now();
     let result: RenderedGraph;
     try {
@@ -345,7 +357,7 @@ class GraphApp {
 
   private refreshTheme(kind?: ThemeKind): void {
     const theme = readTheme(kind);
-    const key = JSON.stringify(theme);
+    const key = themeKey(theme);
     if (key === this.themeKey) return;
     this.theme = theme;
     this.themeKey = key;
@@ -439,10 +451,9 @@ class GraphApp {
     if (r) this.post({ type: 'copySource', source: r.graph.source });
   }
 
-  /** For tests and benchmarks: force a layout ('auto' picks by size). */
+  /** For tests and benchmarks: force the layout of the next renders ('auto' picks by size). */
   setLayout(choice: LayoutChoice): void {
     this.layoutChoice = choice;
-    if (this.payload) this.requestRender();
   }
 }
 

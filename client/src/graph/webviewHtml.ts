@@ -37,9 +37,11 @@ export function escapeHtmlAttribute(value: string): string {
     .replace(/>/g, '&gt;');
 }
 
+const NONCE = /^[A-Za-z0-9+/=_-]{16,}$/;
+
 /** Source expressions are space separated; reject anything that could add a directive. */
 function cspToken(value: string, what: string): string {
-  if (!/^[^\s;,'"]+$/.test(value)) throw new Error(`webviewHtml: invalid ${what}`);
+  if (!/^(?:'[a-z-]+'|[^\s;,'"]+)$/.test(value)) throw new Error(`webviewHtml: invalid ${what}`);
   return value;
 }
 
@@ -49,7 +51,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     .filter(Boolean)
     .map((s) => cspToken(s, 'cspSource'))
     .join(' ');
-  const n = cspToken(nonce, 'nonce');
+  if (!NONCE.test(nonce)) throw new Error('webviewHtml: the nonce must be at least 16 base64/hex characters');
+  const n = nonce;
   return [
     "default-src 'none'",
     `img-src ${src} data: blob:`,
@@ -63,7 +66,6 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 export function webviewHtml(options: WebviewHtmlOptions): string {
   const { cspSource, nonce, scriptUri, styleUri, initialState } = options;
-  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(nonce)) throw new Error('webviewHtml: the nonce must be at least 16 base64/hex characters');
   const attr = escapeHtmlAttribute;
   const state = initialState
     ? `\n    <meta name="planmark-initial-state" content="${attr(JSON.stringify(initialState))}">`

@@ -2,9 +2,9 @@
 // asked about and applied by the client as one WorkspaceEdit.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import { dependencyGraph, edgeKey, type Plan } from '../plan';
-import type { DiagnosticData } from './diagnostics';
+import { sectionKey, type DiagnosticData } from './diagnostics';
 import { addDependencyEdit, addGraphEdgesEdit, addTaskRowEdit, insertSectionEdit } from './planEdits';
-import { normalizeSectionTitle, toRange } from './util';
+import { toRange } from './util';
 
 function fix(plan: Plan, title: string, diagnostic: Diagnostic, edits: (TextEdit | undefined)[], preferred = true): CodeAction | undefined {
   const valid = edits.filter((e): e is TextEdit => !!e);
@@ -25,8 +25,8 @@ function statedOnlyIn(plan: Plan, from: string, to: string, source: 'table' | 'm
 }
 
 function hasSection(plan: Plan, title: string): boolean {
-  const wanted = normalizeSectionTitle(title);
-  return plan.sections.some((s) => s.level <= 2 && normalizeSectionTitle(s.title) === wanted);
+  const wanted = sectionKey(title);
+  return plan.sections.some((s) => s.level <= 2 && sectionKey(s.title) === wanted);
 }
 
 /** `remove` still ends at a repeated reference to `id` in a Depends On cell, with only separators before it. */

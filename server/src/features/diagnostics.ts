@@ -51,6 +51,17 @@ function isHttpMethodList(text: string): boolean {
   return parts.length > 0 && parts.every((p) => HTTP_METHODS.has(stripInline(p).toUpperCase()));
 }
 
+/**
+ * A section title as required sections are matched: normalizeSectionTitle, and a leading
+ * number dropped, so "## 7. Implementation Sequence" is the Implementation Sequence.
+ */
+export function sectionKey(title: string): string {
+  return normalizeSectionTitle(title).replace(/^\d+(?:\.\d+)*[.)]?\s+/, '');
+}
+
+/** Values that say "not decided yet" rather than being a malformed value. */
+const UNDECIDED = /^(?:tbd|tbc|tba|to be (?:decided|determined|confirmed)|\?+)$/i;
+
 function isPlaceholderValue(value: string): boolean {
   return value === '' || /^\[[^\]]*\]$/.test(value) || value === 'Yes/No' || value === 'High/Med/Low';
 }
@@ -160,7 +171,7 @@ function checkTasks(plan: Plan, out: Draft[]): void {
       }
     });
     const hoursCell = task.hoursCell;
-    if (hoursCell && !/^[XYZ]$/.test(hoursCell.text)) {
+    if (hoursCell && !/^[XYZ]$/.test(hoursCell.text) && !UNDECIDED.test(stripInline(hoursCell.text))) {
       if (task.hours === undefined || !(task.hours > 0) || !Number.isFinite(task.hours)) {
         out.push({
           code: 'invalid-hours',
@@ -342,7 +353,7 @@ function checkDates(plan: Plan, out: Draft[]): void {
   const check = (key: string, field: { value: string; valueSpan: Span } | undefined) => {
     if (!field) return;
     const value = stripInline(field.value);
-    if (isPlaceholderValue(value)) return;
+    if (isPlaceholderValue(value) || UNDECIDED.test(value)) return;
     if (!isRealDate(value)) {
       out.push({
         code: 'invalid-date',
@@ -404,7 +415,7 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
   const candidates = plan.sections.filter((s, i) => s.level === 2 || (s.level === 1 && i > 0));
   const byTitle = new Map<string, typeof candidates>();
   for (const s of candidates) {
-    const key = normalizeSectionTitle(s.title);
+    const key = sectionKey(s.title);
     const list = byTitle.get(key);
     if (list) list.push(s);
     else byTitle.set(key, [s]);
@@ -412,11 +423,23 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
   const anchor = plan.title?.span ?? { start: 0, end: 0 };
   const swallowed = swallowedHeadings(plan);
   for (const required of settings.requiredSections) {
-    const found = byTitle.get(normalizeSectionTitle(required));
+    const found = byTitle.get(sectionKey(required));
     if (!found) {
-      // The heading is there but a broken fence turned it into code: nested-fence (or the
-      // unclosed fence itself) is the problem to report, not a missing section.
-      if (swallowed.has(normalizeSectionTitle(required))) continue;
+      // The heading is there but a broken fence turned it into code. After a nested fence,
+      // nested-fence reports the cause; after an unclosed fence, say where the code starts.
+      const inCode = swallowed.get(sectionKey(required));
+      if (inCode?.nested) continue;
+      if (inCode) {
+        out.push({
+          code: 'missing-section',
+          span: inCode.span,
+          message:
+            `"${required}" is not a section: it is inside the code block opened on ${lineLabel(plan, inCode.fence.start)}, ` +
+            'which is never closed. Close that code block.',
+          related: [{ span: inCode.fence, message: 'The unclosed code block opens here' }],
+        });
+        continue;
+      }
       out.push({
         code: 'missing-section',
         span: anchor,
@@ -438,17 +461,21 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
 }
 
 /**
- * Titles of heading lines that sit inside code only because a fence broke: inside an unclosed
- * fence, or inside any fence after a nested opening (from there on, fences pair up wrongly).
+ * Heading lines that sit inside code only because a fence broke: inside any fence after a
+ * nested opening (from there on, fences pair up wrongly), or inside an unclosed fence.
  */
-function swallowedHeadings(plan: Plan): Set<string> {
-  const out = new Set<string>();
+function swallowedHeadings(plan: Plan): Map<string, { span: Span; fence: Span; nested: boolean }> {
+  const out = new Map<string, { span: Span; fence: Span; nested: boolean }>();
   const firstNested = Math.min(...plan.fences.flatMap((f) => f.nestedOpenings.map((n) => n.start)));
   for (const fence of plan.fences) {
-    if (fence.closed && !(fence.span.end > firstNested)) continue;
-    const from = Math.max(fence.span.start, fence.closed ? firstNested : fence.span.start);
-    for (const m of plan.text.slice(from, fence.span.end).matchAll(/^ {0,3}#{1,2}[ \t]+(.+?)[ \t#]*$/gm)) {
-      out.add(normalizeSectionTitle(m[1]));
+    const nested = fence.span.end > firstNested;
+    if (fence.closed && !nested) continue;
+    const from = nested ? Math.max(fence.span.start, firstNested) : fence.openingSpan.end;
+    for (const m of plan.text.slice(from, fence.span.end).matchAll(/^( {0,3}#{1,2}[ \t]+)(.+?)[ \t#]*$/gm)) {
+      const title = m[2].replace(/\r$/, '');
+      const key = sectionKey(title);
+      const start = from + m.index + m[1].length;
+      if (!out.has(key)) out.set(key, { span: { start, end: start + title.length }, fence: fence.openingSpan, nested });
     }
   }
   return out;

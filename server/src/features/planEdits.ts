@@ -6,7 +6,8 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { dependencyGraph, type MermaidBlock, type Plan, type Span, type TaskDefinition } from '../plan';
 import { classifyTable } from '../plan/facts';
 import { templateSections } from '../template';
-import { normalizeSectionTitle, toRange } from './util';
+import { sectionKey } from './diagnostics';
+import { toRange } from './util';
 
 export function eolOf(plan: Plan): string {
   const m = /\r\n|\n|\r/.exec(plan.text);
@@ -45,8 +46,19 @@ export function addTaskRowEdit(plan: Plan, id: string, dependsOn: string[], hour
   return insertAt(plan, end, eol + row);
 }
 
+/**
+ * The task graph: the first flowchart that names a task, else a flowchart in the Task Breakdown
+ * section. Never another diagram (an architecture flowchart), which an edit would wreck.
+ */
 function graphBlock(plan: Plan): MermaidBlock | undefined {
-  return plan.mermaid.find((m) => m.flowchart);
+  const named = plan.mermaid.find((m) => m.flowchart?.nodes.some((n) => n.taskId));
+  if (named) return named;
+  const breakdown = plan.sections.findIndex((s) => /^task breakdown\b/.test(sectionKey(s.title)));
+  const inBreakdown = (section: number) => {
+    for (let s = section; s >= 0; s = plan.sections[s].parent) if (s === breakdown) return true;
+    return false;
+  };
+  return plan.mermaid.find((m) => m.flowchart && breakdown >= 0 && inBreakdown(m.section));
 }
 
 /** Mermaid-safe alias for a task that has no node yet. */
@@ -131,12 +143,12 @@ export function addTaskToStepEdit(plan: Plan, stepTitle: string, id: string): Te
 /** Inserts a template section before the next template section the plan has, or at the end. */
 export function insertSectionEdit(plan: Plan, title: string): TextEdit | undefined {
   const sections = templateSections();
-  const wanted = sections.find((s) => normalizeSectionTitle(s.title) === normalizeSectionTitle(title));
+  const wanted = sections.find((s) => sectionKey(s.title) === sectionKey(title));
   if (!wanted) return undefined;
   const eol = eolOf(plan);
   const body = wanted.text.replace(/\r?\n/g, eol);
   const present = (t: string, level: number) =>
-    plan.sections.find((s) => s.level === level && normalizeSectionTitle(s.title) === normalizeSectionTitle(t));
+    plan.sections.find((s) => s.level === level && sectionKey(s.title) === sectionKey(t));
   // Sub-sections go inside their parent when the plan has it.
   let scopeEnd = plan.text.length;
   if (wanted.level === 3 && wanted.parentTitle) {

@@ -45,7 +45,7 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
     const stepIndexes = steps.get(id) ?? [];
     const step = stepIndexes.length ? plan.steps[stepIndexes[0]] : undefined;
     const firstMention = plan.mentions.find((m) => m.id === id);
-    const span = task?.idSpan ?? firstMention?.span;
+    const span = task?.rowSpan ?? firstMention?.span;
     return {
       id,
       label: labels.get(id) ?? '',

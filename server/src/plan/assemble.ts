@@ -24,9 +24,11 @@ import type {
   TaskRef,
 } from './types';
 
-const OVERVIEW = /^overview$/i;
-const SEQUENCE = /^implementation sequence$/i;
-const TASK_BREAKDOWN = /^task breakdown/i;
+// Section titles may carry a number ("## 7. Implementation Sequence").
+const NUMBERING = String.raw`^(?:\d+(?:\.\d+)*[.)]?\s+)?`;
+const OVERVIEW = new RegExp(NUMBERING + 'overview$', 'i');
+const SEQUENCE = new RegExp(NUMBERING + 'implementation sequence$', 'i');
+const TASK_BREAKDOWN = new RegExp(NUMBERING + 'task breakdown', 'i');
 export const METADATA_KEYS = ['Phase', 'Phase Name', 'Created', 'Target Start', 'Target End'];
 export const FOOTER_KEYS = ['Created By', 'Reviewed By', 'Approved', 'Last Updated'];
 

@@ -419,6 +419,11 @@ describe('disable directives', () => {
     assert.deepEqual(check(bad).diagnostics, []);
   });
 
+  test('a plan-wide diagnostic (missing-section, on the title) is silenced by disable-file anywhere', () => {
+    const text = read('defects/missing-section.plan.md') + '\n<!-- planmark-disable-file missing-section -->\n';
+    assert.deepEqual(check(text).diagnostics, []);
+  });
+
   test('a directive is no help before the line it is on', () => {
     const late = read('defects/unknown-task-depends-on.plan.md') + '\n<!-- planmark-disable unknown-task -->\n';
     assert.deepEqual(
@@ -509,6 +514,20 @@ describe('no false positives', () => {
     assert.deepEqual(check(text).diagnostics, []);
   });
 
+  test('an unclosed fence: the sections it swallows are reported where they are, without a fix', () => {
+    const text = filled.replace('### User Documentation\n- [ ] Feature documentation\n', '### User Documentation\n- [ ] Feature documentation\n\n```bash\nnpm run docs\n');
+    const { plan, diagnostics } = check(text);
+    assert.deepEqual(summarize(plan, diagnostics), [
+      { code: 'missing-section', severity: 'warning', line: 237, text: 'Success Criteria', related: [[234, '```bash']] },
+      { code: 'missing-section', severity: 'warning', line: 241, text: 'Review Checklist', related: [[234, '```bash']] },
+    ]);
+    assert.equal(messageOf(diagnostics[0]), '"Success Criteria" is not a section: it is inside the code block opened on line 234, which is never closed. Close that code block.');
+    assert.equal((diagnostics[0].data as DiagnosticData).section, undefined, 'no quick fix: inserting the section again would duplicate it');
+    // Same in CRLF.
+    const crlf = check(text.replace(/\n/g, '\r\n'));
+    assert.deepEqual(summarize(crlf.plan, crlf.diagnostics), summarize(plan, diagnostics));
+  });
+
   test('dates in bold or code are still dates', () => {
     const text = filled.replace('**Created:** 2026-03-02', '**Created:** `2026-03-02`');
     assert.deepEqual(check(text).diagnostics, []);
@@ -516,6 +535,46 @@ describe('no false positives', () => {
 
   test('a graph self-loop drawn with an invisible link is not a dependency', () => {
     const text = filled.replace('    D --> E\n```', '    D --> E\n    D ~~~ D\n```');
+    assert.deepEqual(check(text).diagnostics, []);
+  });
+});
+
+describe('numbered section headings', () => {
+  let n = 0;
+  const numbered = filled.replace(/^## (.+)$/gm, (_, title: string) => `## ${++n}. ${title}`);
+
+  test('"## 7. Implementation Sequence" counts as the Implementation Sequence section', () => {
+    assert.ok(numbered.includes('## 7. Implementation Sequence'));
+    assert.deepEqual(check(numbered).diagnostics, []);
+    const missing = numbered.replace(/## 16\. Rollback Plan\n[\s\S]*?(?=## 17\.)/, '');
+    assert.deepEqual(
+      check(missing).diagnostics.map((d) => messageOf(d)),
+      ['The plan has no "Rollback Plan" section.'],
+    );
+  });
+
+  // Core bug (server/src/plan/assemble.ts): the Implementation Sequence, Overview and Task
+  // Breakdown sections are found with /^implementation sequence$/i and the like, so a numbered
+  // heading hides every step and the step checks go quiet.
+  test('core: the steps of a numbered "## 7. Implementation Sequence" are found, so step-order is reported', () => {
+    const text = numbered
+      .replace('**Tasks:** [TASK_001, TASK_002]', '**Tasks:** [TASK_001, TASK_003]')
+      .replace('**Tasks:** [TASK_003, TASK_004]', '**Tasks:** [TASK_002, TASK_004]');
+    const { plan, diagnostics } = check(text);
+    assert.equal(plan.steps.length, 3, 'plan.steps of a numbered Implementation Sequence');
+    assert.deepEqual(
+      summarize(plan, diagnostics).map((d) => [d.code, d.line, d.text]),
+      [['step-order', 83, 'TASK_003']],
+    );
+  });
+});
+
+describe('undecided values', () => {
+  test('TBD dates and hours are not malformed', () => {
+    const text = filled
+      .replace('**Target End:** 2026-04-17', '**Target End:** TBD')
+      .replace('| TASK_005 | TASK_003, TASK_004 | 12 |', '| TASK_005 | TASK_003, TASK_004 | TBD |')
+      .replace('| TASK_004 | TASK_002 | 8 |', '| TASK_004 | TASK_002 | ? |');
     assert.deepEqual(check(text).diagnostics, []);
   });
 });

@@ -189,6 +189,15 @@ describe('addGraphEdgesEdit and addDependencyEdit', () => {
     assert.equal(out, crlf(replaceOnce(filled, '    D --> E\n```', '    D --> E\n    A --> E\n```')));
   });
 
+  test('the task graph is the flowchart that names tasks, not an architecture flowchart before it', () => {
+    // Without a Task Breakdown section every flowchart of the plan is a candidate.
+    const architecture = '```mermaid\nflowchart LR\n    Gateway --> Accounts\n```\n\n';
+    const text = replaceOnce(filled, '## Task Breakdown with Dependencies\n', '## Tasks\n').replace('### Code Organization\n', `### Code Organization\n${architecture}`);
+    assert.equal(parsePlan(text).mermaid.length, 2);
+    const out = apply(text, (p) => addGraphEdgesEdit(p, [{ from: 'TASK_001', to: 'TASK_005' }]));
+    assert.equal(out, replaceOnce(text, '    D --> E\n```', '    D --> E\n    A --> E\n```'));
+  });
+
   test('no graph, no edit', () => {
     assert.equal(addGraphEdgesEdit(parsePlan('# Implementation Plan: x\n'), [{ from: 'TASK_001', to: 'TASK_002' }]), undefined);
   });
@@ -285,6 +294,14 @@ describe('insertSectionEdit', () => {
     assert.equal(end, `${bare}\n\n${review.text}`);
   });
 
+  test('in a plan with numbered headings, the section goes before the next numbered one', () => {
+    let n = 0;
+    const numbered = withoutSection(filled, 'Rollback Plan').replace(/^## (.+)$/gm, (_, t: string) => `## ${++n}. ${t}`);
+    const out = apply(numbered, (p) => insertSectionEdit(p, 'Rollback Plan'));
+    const section = templateSections().find((s) => s.title === 'Rollback Plan')!;
+    assert.equal(out, replaceOnce(numbered, '## 16. Risk Mitigation\n', `${section.text}\n## 16. Risk Mitigation\n`));
+  });
+
   test('section names match case-insensitively', () => {
     const text = withoutSection(filled, 'Rollback Plan');
     assert.equal(
@@ -357,6 +374,18 @@ describe('syncGraphFromTable', () => {
     assert.ok(out.includes('```mermaid\ngraph TD\n    TASK_001[TASK_001]\n'));
     assert.ok(out.indexOf('```mermaid') < out.indexOf('| Task | Depends On |'));
     assertAgree(out, 'new graph');
+  });
+
+  test('an architecture flowchart is never taken for the task graph', () => {
+    const architecture = '```mermaid\nflowchart LR\n    Gateway --> Accounts\n```\n\n';
+    const text = replaceOnce(filled, '## Task Breakdown with Dependencies\n', '## Tasks\n')
+      .replace(graphOf(filled) + '\n\n', '')
+      .replace('### Code Organization\n', `### Code Organization\n${architecture}`);
+    assert.equal(addGraphEdgesEdit(parsePlan(text), [{ from: 'TASK_001', to: 'TASK_002' }]), undefined);
+    const out = apply(text, syncGraphFromTable);
+    assert.ok(out.includes(`### Code Organization\n${architecture}`), 'the architecture diagram is untouched');
+    assert.ok(out.indexOf('```mermaid\ngraph TD\n    TASK_001[TASK_001]') < out.indexOf('| Task | Depends On |'));
+    assert.equal(parsePlan(out).mermaid.length, 2);
   });
 
   test('keeps the init directive, comments, styles and clicks of an unusual graph, and stays valid', () => {
