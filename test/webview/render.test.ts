@@ -326,10 +326,13 @@ describe('hostile plan text in chromium', () => {
       // Hover every node so each tooltip (dependencies, problems) is built.
       for (const n of await domNodes(wp)) await wp.page.mouse.move(n.x, n.y);
       await wp.send({ type: 'stale', reason: '<img src=x onerror="window.__pwned=11">' });
-      await wp.page.getByRole('searchbox').fill('<img src=x onerror=window.__pwned=12>');
-      await wp.page.waitForTimeout(400);
-      await wp.page.getByRole('searchbox').fill('');
-      await wp.page.waitForTimeout(400);
+      const none = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('<img src=x onerror=window.__pwned=12>'));
+      assert.equal(none.nodes, 0);
+      const all = await wp.waitForRender(async () => {
+        await wp.page.getByRole('searchbox').fill('');
+        await wp.page.getByRole('searchbox').press('Enter');
+      });
+      assert.equal(all.nodes, p.nodes.length);
       const result = await wp.page.evaluate(() => ({
         pwned: (window as unknown as { __pwned?: unknown }).__pwned,
         imgs: document.querySelectorAll('img').length,

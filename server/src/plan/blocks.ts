@@ -9,7 +9,8 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Root } from 'mdast';
-import { extractBlockFacts, extractCode, extractTableRow, type BlockFacts, type ExtractContext } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, type BlockFacts, type ExtractContext } from './facts';
+import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
 
@@ -35,8 +36,30 @@ export interface TextEdit {
 
 /** Parses text[from, to) into blocks with absolute offsets. */
 export function parseBlocks(text: string, from: number, to: number, ctx: ExtractContext): Block[] {
+  const hostile = findHostileSegments(text, from, to);
+  if (hostile.length === 0) return parseWithRemark(text, from, to, ctx);
+  // Parse the ordinary stretches with remark and keep each hostile segment as plain text.
+  const blocks: Block[] = [];
+  let cursor = from;
+  for (const segment of hostile) {
+    if (segment.start > cursor) blocks.push(...parseWithRemark(text, cursor, segment.start, ctx));
+    blocks.push(plainBlock(text, segment.start, segment.end, ctx));
+    cursor = segment.end;
+  }
+  if (cursor < to) blocks.push(...parseWithRemark(text, cursor, to, ctx));
+  return blocks;
+}
+
+function parseWithRemark(text: string, from: number, to: number, ctx: ExtractContext): Block[] {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);
-  const root = parseMarkdown(slice);
+  let root: Root;
+  try {
+    root = parseMarkdown(slice);
+  } catch (error) {
+    // A stack overflow on some nesting the pre-scan did not foresee: degrade, never crash.
+    if (!(error instanceof RangeError)) throw error;
+    return slice.trim() === '' ? [] : [plainBlock(text, from + (slice.length - slice.trimStart().length), to, ctx)];
+  }
   const blocks: Block[] = [];
   for (const node of root.children) {
     const s = node.position?.start.offset;
@@ -45,6 +68,79 @@ export function parseBlocks(text: string, from: number, to: number, ctx: Extract
     blocks.push({ start: from + s, end: from + e, facts: extractBlockFacts(node, slice, s, ctx) });
   }
   return blocks;
+}
+
+/** A block remark is not asked to parse: only the task IDs written in it are kept. */
+function plainBlock(text: string, start: number, end: number, ctx: ExtractContext): Block {
+  const raw = text.slice(start, end);
+  const mentions = findTaskIds(raw, ctx.taskIdPattern, 0).map((m) => ({ ...m, kind: 'text' as const }));
+  return { start, end, facts: { type: 'paragraph', fields: [], checklist: [], mentions, placeholders: [], directives: [], plain: true } };
+}
+
+// Inputs on which remark's parser goes quadratic or deeper (measured): emphasis delimiters
+// (`_`, `*`) are matched pairwise within one run of inline text, and nesting grows the
+// container stack per line. Beyond these limits a segment is kept as plain text.
+const MAX_DELIMITERS = 4000;
+const MAX_PREFIX_DEPTH = 32;
+const MAX_INDENT = 64;
+
+/**
+ * Segments (runs of non-blank lines outside fenced code, split at headings) on which remark
+ * would take too long or overflow the stack.
+ */
+export function findHostileSegments(text: string, from: number, to: number): Span[] {
+  const out: Span[] = [];
+  let fence: { char: string; length: number } | undefined;
+  let segStart = -1;
+  let segEnd = -1;
+  let delimiters = 0;
+  let hostile = false;
+  const close = () => {
+    if (segStart >= 0 && (hostile || delimiters > MAX_DELIMITERS)) out.push({ start: segStart, end: segEnd });
+    segStart = -1;
+    delimiters = 0;
+    hostile = false;
+  };
+  let pos = from;
+  while (pos < to) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0 || nl > to) nl = to;
+    const lineEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const line = text.slice(pos, lineEnd);
+    const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (fence) {
+      if (fenceMatch && fenceMatch[1][0] === fence.char && fenceMatch[1].length >= fence.length && line.trim() === fenceMatch[1]) fence = undefined;
+    } else if (fenceMatch && !(fenceMatch[1][0] === '`' && line.slice(fenceMatch[0].length).includes('`'))) {
+      close();
+      fence = { char: fenceMatch[1][0], length: fenceMatch[1].length };
+    } else if (line.trim() === '' || /^ {0,3}#{1,6}(\s|$)/.test(line)) {
+      close();
+    } else {
+      if (segStart < 0) segStart = pos;
+      segEnd = lineEnd;
+      let lineDelimiters = 0;
+      for (let i = 0; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (c === 95 /* _ */ || c === 42 /* * */) lineDelimiters++;
+      }
+      // Table cells are parsed one by one; other lines share one run of inline text.
+      if (line.includes('|')) hostile ||= lineDelimiters > MAX_DELIMITERS;
+      else delimiters += lineDelimiters;
+      let depth = 0;
+      let indent = 0;
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (c === ' ') indent++;
+        else if (c === '\t') indent += 4;
+        else if (c === '>' || ((c === '-' || c === '*' || c === '+') && line[i + 1] === ' ')) depth++;
+        else break;
+      }
+      if (depth > MAX_PREFIX_DEPTH || indent > MAX_INDENT) hostile = true;
+    }
+    pos = nl + 1;
+  }
+  close();
+  return out;
 }
 
 function lineStartBefore(text: string, offset: number): number {

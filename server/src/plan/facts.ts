@@ -58,6 +58,8 @@ export interface RelMention {
 
 export interface BlockFacts {
   type: RootContent['type'];
+  /** Set on a block kept as plain text because remark could not parse it in reasonable time. */
+  plain?: boolean;
   heading?: { depth: number; title: string; titleSpan: Span };
   table?: TableFacts;
   code?: CodeFacts;
