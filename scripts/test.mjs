@@ -56,6 +56,8 @@ const step = async (name, command, args, count) => {
 };
 
 await step('build', process.execPath, ['scripts/build.mjs']);
+// The VS Code the extension suites run in; its Markdown grammar is also used by the grammar tests.
+await step('install VS Code for the tests (code-server, cached)', process.execPath, ['scripts/vscode-test/install-code-server.mjs']);
 await step('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
 
 const tests = findTests(path.join(root, 'test')).filter((t) => !filter || t.includes(filter));

@@ -446,7 +446,13 @@ describe('hosted in a stand-in Markdown grammar', () => {
 });
 
 const realPath = findRealMarkdownGrammar();
-describe('hosted in VS Code\'s Markdown grammar', { skip: realPath ? false : 'no VS Code download under .vscode-test/' }, () => {
+// npm test installs the VS Code it tests with (scripts/test.mjs) before this runs; a missing
+// grammar is a failure, not a skip.
+test('VS Code\'s own Markdown grammar is available to test against', () => {
+  assert.ok(realPath, 'no VS Code under .vscode-test/: run node scripts/vscode-test/install-code-server.mjs (npm test does)');
+});
+
+describe('hosted in VS Code\'s Markdown grammar', () => {
   let grammar: IGrammar;
   before(async () => {
     grammar = await loadHostedGrammar(parseRawGrammar(fs.readFileSync(realPath!, 'utf8'), realPath!));

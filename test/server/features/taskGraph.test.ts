@@ -70,7 +70,8 @@ describe('task graph payload', () => {
     assert.deepEqual(n.problems, []);
     assert.deepEqual(n.dependencies, ['TASK_001', 'TASK_002']);
     assert.deepEqual(n.dependents, ['TASK_005']);
-    assert.deepEqual(n.range, { start: { line: 115, character: 2 }, end: { line: 115, character: 10 } });
+    // The whole table row, so clicking a node selects the row that defines the task.
+    assert.deepEqual(n.range, { start: { line: 115, character: 0 }, end: { line: 115, character: 38 } });
     assert.deepEqual(g.steps, [
       { title: 'Step 1: Foundation Setup', index: 1, tasks: ['TASK_001', 'TASK_002'] },
       { title: 'Step 2: Core Functionality', index: 2, tasks: ['TASK_003', 'TASK_004'] },
