@@ -142,7 +142,7 @@ suite('Planmark commands', () => {
     assert.equal(document.getText(), before);
   });
 
-  test('Update Graph from Task Table rewrites the graph to the table', async () => {
+  test('Sync Graph from Table rewrites the graph to the table', async () => {
     const { document } = await openPlan('sync.plan.md');
     const before = document.getText();
     const applied = await vscode.commands.executeCommand<boolean>('planmark.syncGraphFromTable');
@@ -153,7 +153,7 @@ suite('Planmark commands', () => {
     await undoAndCheck(document, before);
   });
 
-  test('Update Task Table from Graph rewrites Depends On cells to the graph', async () => {
+  test('Sync Table from Graph rewrites Depends On cells to the graph', async () => {
     const { document } = await openPlan('sync.plan.md');
     const before = document.getText();
     const applied = await vscode.commands.executeCommand<boolean>('planmark.syncTableFromGraph', { uri: document.uri.toString() });
