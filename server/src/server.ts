@@ -28,6 +28,7 @@ import {
   type TaskGraphParams,
 } from '../../shared/protocol';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
+import { BackgroundParser, isParserWorker, runParserWorker } from './backgroundParser';
 import { OpenDocument } from './documents';
 import { codeActions } from './features/codeActions';
 import { complete, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
@@ -44,8 +45,9 @@ import { buildTaskGraph } from './features/taskGraph';
 import { validateTaskIdPattern } from './settings';
 import type { Plan } from './plan';
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, parserScript?: string): void {
   const documents = new Map<string, OpenDocument>();
+  const parser = new BackgroundParser(parserScript, (message) => connection.console.log(message));
   let settings: PlanmarkSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -68,7 +70,7 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  function planOf(uri: string): Plan | undefined {
+  async function planOf(uri: string): Promise<Plan | undefined> {
     const doc = documents.get(uri);
     if (!doc || !doc.isPlan(settings.files)) return undefined;
     if (doc.text.length > settings.maxFileSize) return undefined;
@@ -84,7 +86,7 @@ export function startServer(connection: Connection): void {
     return cached;
   }
 
-  function publish(uri: string): void {
+  async function publish(uri: string): Promise<void> {
     timers.delete(uri);
     const doc = documents.get(uri);
     if (!doc) return;
@@ -103,8 +105,9 @@ export function startServer(connection: Connection): void {
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
       return;
     }
+    const plan = await doc.plan();
+    if (documents.get(uri) !== doc) return; // closed meanwhile
     const started = Date.now();
-    const plan = doc.plan();
     const diagnostics = diagnosticsOf(plan);
     void connection.sendDiagnostics({ uri, version: plan.version, diagnostics });
     void connection.sendNotification(PlanChangedNotification.method, { uri, version: plan.version });
@@ -118,11 +121,9 @@ export function startServer(connection: Connection): void {
     timers.set(
       uri,
       setTimeout(() => {
-        try {
-          publish(uri);
-        } catch (error) {
+        publish(uri).catch((error) => {
           connection.console.error(`diagnostics failed for ${uri}: ${error instanceof Error ? error.stack : String(error)}`);
-        }
+        });
       }, settings.diagnosticsDelay),
     );
   }
@@ -180,7 +181,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidOpenTextDocument((params) => {
     const { uri, languageId, text, version } = params.textDocument;
-    documents.set(uri, new OpenDocument(uri, languageId, text, version, settings.taskIdPattern));
+    documents.set(uri, new OpenDocument(uri, languageId, text, version, settings.taskIdPattern, parser, log));
     schedule(uri);
   });
 
@@ -207,56 +208,56 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onCompletion(
-    guard('completion', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('completion', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? complete(plan, p.position, settings) : null;
     }),
   );
   connection.onDefinition(
-    guard('definition', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('definition', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? findDefinition(plan, p.position) : null;
     }),
   );
   connection.onReferences(
-    guard('references', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('references', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? findReferences(plan, p.position, p.context.includeDeclaration) : null;
     }),
   );
   connection.onPrepareRename(
-    guard('prepareRename', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('prepareRename', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? prepareRename(plan, p.position) : null;
     }),
   );
   connection.onRenameRequest(
-    guard('rename', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('rename', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? renameTask(plan, p.position, p.newName) : null;
     }),
   );
   connection.onHover(
-    guard('hover', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('hover', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? hoverTask(plan, p.position) : null;
     }),
   );
   connection.onDocumentSymbol(
-    guard('documentSymbol', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('documentSymbol', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? documentSymbols(plan) : null;
     }),
   );
   connection.onFoldingRanges(
-    guard('foldingRanges', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('foldingRanges', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? foldingRanges(plan) : null;
     }),
   );
   connection.onCodeAction(
-    guard('codeAction', null, (p) => {
-      const plan = planOf(p.textDocument.uri);
+    guard('codeAction', null, async (p) => {
+      const plan = await planOf(p.textDocument.uri);
       return plan ? codeActions(plan, p.context.diagnostics) : null;
     }),
   );
@@ -270,44 +271,44 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(
     TaskGraphRequest.method,
-    guard('taskGraph', null, (p: TaskGraphParams) => {
-      const plan = planOf(p.uri);
+    guard('taskGraph', null, async (p: TaskGraphParams) => {
+      const plan = await planOf(p.uri);
       return plan ? buildTaskGraph(plan, diagnosticsOf(plan)) : null;
     }),
   );
   connection.onRequest(
     PlanSummaryRequest.method,
-    guard('planSummary', null, (p: { uri: string }) => {
-      const plan = planOf(p.uri);
+    guard('planSummary', null, async (p: { uri: string }) => {
+      const plan = await planOf(p.uri);
       return plan ? planSummary(plan, diagnosticsOf(plan)) : null;
     }),
   );
   connection.onRequest(
     TaskListRequest.method,
-    guard('taskList', null, (p: { uri: string }) => {
-      const plan = planOf(p.uri);
+    guard('taskList', null, async (p: { uri: string }) => {
+      const plan = await planOf(p.uri);
       return plan ? taskList(plan) : null;
     }),
   );
   connection.onRequest(
     SectionListRequest.method,
-    guard('sectionList', null, (p: { uri: string }) => {
-      const plan = planOf(p.uri);
+    guard('sectionList', null, async (p: { uri: string }) => {
+      const plan = await planOf(p.uri);
       return plan ? sectionList(plan) : null;
     }),
   );
   connection.onRequest(
     SyncDependenciesRequest.method,
-    guard('syncDependencies', null, (p: SyncParams) => {
-      const plan = planOf(p.uri);
+    guard('syncDependencies', null, async (p: SyncParams) => {
+      const plan = await planOf(p.uri);
       if (!plan) return null;
       return editResult(plan, p.direction === 'graphFromTable' ? syncGraphFromTable(plan) : syncTableFromGraph(plan));
     }),
   );
   connection.onRequest(
     InsertSectionRequest.method,
-    guard('insertSection', null, (p: InsertSectionParams) => {
-      const plan = planOf(p.uri);
+    guard('insertSection', null, async (p: InsertSectionParams) => {
+      const plan = await planOf(p.uri);
       if (!plan) return null;
       const edit = insertSectionEdit(plan, p.section);
       return editResult(plan, edit ? [edit] : `"${p.section}" is not a section of the plan template.`);
@@ -315,8 +316,8 @@ export function startServer(connection: Connection): void {
   );
   connection.onRequest(
     AddTaskRequest.method,
-    guard('addTask', null, (p: AddTaskParams) => {
-      const plan = planOf(p.uri);
+    guard('addTask', null, async (p: AddTaskParams) => {
+      const plan = await planOf(p.uri);
       if (!plan) return null;
       if (plan.taskById.has(p.id)) return editResult(plan, `${p.id} already exists.`);
       const hours = p.hours !== undefined && Number.isFinite(p.hours) && p.hours > 0 ? String(p.hours) : 'X';
@@ -349,10 +350,13 @@ export function startServer(connection: Connection): void {
 }
 
 // Started as a program (dist/server.js): serve on the transport named on the command line.
-if (require.main === module) {
+if (isParserWorker()) {
+  runParserWorker();
+} else if (require.main === module) {
   process.on('uncaughtException', (error) => {
     // Never die on a bug in one handler; the error is in the log for a report.
     console.error(`planmark server: uncaught ${error.stack ?? error.message}`);
   });
-  startServer(createConnection(ProposedFeatures.all));
+  // The bundle (dist/server.js) is also the parser worker's script.
+  startServer(createConnection(ProposedFeatures.all), __filename.endsWith('.js') ? __filename : undefined);
 }

@@ -176,12 +176,17 @@ export function updateBlocks(
   newText: string,
   edit: TextEdit,
   ctx: ExtractContext,
-): { blocks: Block[]; kind: UpdateKind } {
-  if (blocks.length === 0) return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' };
+  /** Largest stretch of text to reparse here; beyond it, undefined asks the caller to reparse elsewhere. */
+  maxSyncParse = Infinity,
+): { blocks: Block[]; kind: UpdateKind } | undefined {
+  if (blocks.length === 0) {
+    if (newText.length > maxSyncParse) return undefined;
+    return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' };
+  }
   const delta = edit.text.length - (edit.end - edit.start);
   const fast = tryTableRowEdit(blocks, newText, edit, delta, ctx) ?? tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
   if (fast) return fast;
-  return reparseAround(blocks, newText, edit, delta, ctx);
+  return reparseAround(blocks, newText, edit, delta, ctx, maxSyncParse);
 }
 
 function findBlockContaining(blocks: Block[], start: number, end: number): number {
@@ -270,7 +275,7 @@ function tryCodeContentEdit(blocks: Block[], oldText: string, newText: string, e
   return { blocks: next, kind: 'code' as const };
 }
 
-function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext, maxSyncParse: number) {
   // First block not entirely before the edit, last block not entirely after it.
   let lo = 0;
   while (lo < blocks.length && blocks[lo].end < edit.start) lo++;
@@ -286,6 +291,7 @@ function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: 
     const regionStart = first === 0 ? 0 : lineStartBefore(newText, blocks[first].start);
     const hasSentinel = sentinel < blocks.length;
     const regionEnd = hasSentinel ? blocks[sentinel].end + delta : newText.length;
+    if (regionEnd - regionStart > maxSyncParse) return undefined;
     const parsed = parseBlocks(newText, regionStart, regionEnd, ctx);
     if (!hasSentinel) {
       return { blocks: blocks.slice(0, first).concat(parsed), kind: 'blocks' as const };
@@ -310,6 +316,7 @@ function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: 
     }
     margin *= 4;
   }
+  if (newText.length > maxSyncParse) return undefined;
   return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' as const };
 }
 

@@ -39,22 +39,51 @@ export class PlanDocument {
 
   /**
    * Applies edits in order, each in the coordinates of the text left by the previous one
-   * (the LSP didChange convention).
+   * (the LSP didChange convention). With `maxSyncParse`, an edit that would need a larger
+   * reparse is not parsed here: the text is still updated, the method returns false, and the
+   * caller must parse the whole text elsewhere (a worker) and hand the blocks to `setBlocks`.
    */
-  applyEdits(edits: TextEdit[], version: number): void {
+  applyEdits(edits: TextEdit[], version: number, maxSyncParse = Infinity): boolean {
     const ctx = { taskIdPattern: this.taskIdPattern };
+    let parsed = !this.stale;
     for (const edit of edits) {
       const start = Math.max(0, Math.min(edit.start, this.textValue.length));
       const end = Math.max(start, Math.min(edit.end, this.textValue.length));
       const oldText = this.textValue;
       const newText = oldText.slice(0, start) + edit.text + oldText.slice(end);
-      const result = updateBlocks(this.blocks, oldText, newText, { start, end, text: edit.text }, ctx);
+      this.textValue = newText;
+      if (!parsed) continue;
+      const result = updateBlocks(this.blocks, oldText, newText, { start, end, text: edit.text }, ctx, maxSyncParse);
+      if (!result) {
+        parsed = false;
+        continue;
+      }
       this.blocks = result.blocks;
       this.lastUpdate = result.kind;
-      this.textValue = newText;
     }
+    this.stale = !parsed;
     this.versionValue = version;
     this.cached = undefined;
+    return parsed;
+  }
+
+  /** True after applyEdits deferred a reparse: the blocks do not match the text until setBlocks. */
+  stale = false;
+
+  /** Blocks parsed elsewhere for exactly the current text. */
+  setBlocks(blocks: Block[]): void {
+    this.blocks = blocks;
+    this.stale = false;
+    this.lastUpdate = 'full';
+    this.cached = undefined;
+  }
+
+  /** A document whose blocks were parsed elsewhere (a worker thread). */
+  static fromBlocks(uri: string, text: string, version: number, blocks: Block[], options: PlanDocumentOptions = {}): PlanDocument {
+    const doc = new PlanDocument(uri, '', version, options);
+    doc.textValue = text;
+    doc.blocks = blocks;
+    return doc;
   }
 
   /** Replaces the whole text (a full-sync client, or a reload). */
@@ -67,6 +96,7 @@ export class PlanDocument {
   }
 
   get plan(): Plan {
+    if (this.stale) throw new Error('PlanDocument: the model is being reparsed; wait for setBlocks');
     if (!this.cached) {
       this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern);
     }
