@@ -184,7 +184,10 @@ export function updateBlocks(
     return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' };
   }
   const delta = edit.text.length - (edit.end - edit.start);
-  const fast = tryTableRowEdit(blocks, newText, edit, delta, ctx) ?? tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
+  const fast =
+    tryTableRowEdit(blocks, newText, edit, delta, ctx) ??
+    tryTableAppend(blocks, oldText, newText, edit, delta, ctx) ??
+    tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
   if (fast) return fast;
   return reparseAround(blocks, newText, edit, delta, ctx, maxSyncParse);
 }
@@ -234,11 +237,7 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   const newLine = newText.slice(rowStart, rowEnd + delta);
   if (newLine.trim() === '') return undefined;
   // The row must still be a row of this table: parse it under the same header.
-  const probe = `${table.headerLine}\n${table.delimiterLine}\n${newLine}`;
-  const root = parseMarkdown(probe);
-  if (root.children.length !== 1 || root.children[0].type !== 'table') return undefined;
-  const t = root.children[0];
-  if (t.children.length !== 2 || t.position?.end.offset !== probe.length) return undefined;
+  if (!isRowOf(table, newLine)) return undefined;
   const rows = table.rows.slice();
   rows[rowIndex] = extractTableRow(newLine, table.columns, ctx);
   const rowOffsets = table.rowOffsets.slice();
@@ -248,6 +247,67 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   next[index] = { start: block.start, end: block.end + delta, facts };
   shiftBlocks(next, index + 1, delta);
   return { blocks: next, kind: 'table-row' as const };
+}
+
+/** The (non-blank) line is a body row under this table's header. */
+function isRowOf(table: NonNullable<BlockFacts['table']>, line: string): boolean {
+  if (line.trim() === '') return false;
+  const probe = `${table.headerLine}\n${table.delimiterLine}\n${line}`;
+  const root = parseMarkdown(probe);
+  const t = root.children[0];
+  return root.children.length === 1 && t.type === 'table' && t.children.length === 2 && t.position?.end.offset === probe.length;
+}
+
+/**
+ * Typing on the line right after a table: pressing Enter at the end of its last row, then
+ * writing a new row. The table either stays as it is (a blank line ends it) or gains the row.
+ */
+function tryTableAppend(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+  // The table whose end the edit is at, or whose following line the edit is on.
+  let index = -1;
+  for (let i = 0; i < blocks.length && blocks[i].start <= edit.start; i++) if (blocks[i].facts.table) index = i;
+  if (index < 0) return undefined;
+  const block = blocks[index];
+  const table = block.facts.table!;
+  const next = blocks[index + 1];
+  if (next && edit.end >= next.start) return undefined;
+  const eolLength = oldText.startsWith('\r\n', block.end) ? 2 : 1;
+  let newLine: string;
+  let lineStart: number;
+  if (edit.start === block.end && edit.end === block.end && /^(\r\n|\n|\r)/.test(edit.text)) {
+    // Enter at the end of the last row: the inserted text after the line break is the new line.
+    const rest = edit.text.replace(/^(\r\n|\n|\r)/, '');
+    if (/[\r\n]/.test(rest)) return undefined;
+    const atLineEnd = block.end === oldText.length || oldText[block.end] === '\n' || oldText[block.end] === '\r';
+    if (!atLineEnd) return undefined;
+    lineStart = block.end + edit.text.length - rest.length;
+    newLine = rest;
+  } else {
+    // An edit within the line right after the table, which was blank.
+    if (/[\r\n]/.test(edit.text) || block.end >= oldText.length) return undefined;
+    lineStart = block.end + eolLength;
+    const oldLineEnd = lineEndAfter(oldText, lineStart);
+    if (edit.start < lineStart || edit.end > oldLineEnd || oldText.slice(lineStart, oldLineEnd).trim() !== '') return undefined;
+    newLine = newText.slice(lineStart, lineEndAfter(newText, lineStart));
+  }
+  const nextBlocks = blocks.slice();
+  if (newLine.trim() === '') {
+    // A blank line ends the table: nothing is reparsed, later blocks only move.
+    shiftBlocks(nextBlocks, index + 1, delta);
+    return { blocks: nextBlocks, kind: 'table-row' as const };
+  }
+  if (!isRowOf(table, newLine)) return undefined;
+  const facts: BlockFacts = {
+    ...block.facts,
+    table: {
+      ...table,
+      rows: [...table.rows, extractTableRow(newLine, table.columns, ctx)],
+      rowOffsets: [...table.rowOffsets, lineStart - block.start],
+    },
+  };
+  nextBlocks[index] = { start: block.start, end: lineStart + newLine.length, facts };
+  shiftBlocks(nextBlocks, index + 1, delta);
+  return { blocks: nextBlocks, kind: 'table-row' as const };
 }
 
 function tryCodeContentEdit(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {

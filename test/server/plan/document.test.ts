@@ -32,6 +32,22 @@ test('a row edit in the task table is handled by the row fast path and matches a
   assertSameAsFull(doc, 'a row edit');
 });
 
+test('Enter after the last task row, then typing a new row, never reparses the table', () => {
+  const doc = new PlanDocument('file:///p.plan.md', filled, 1);
+  const lastRow = '| TASK_005 | TASK_003, TASK_004 | 12 |';
+  const end = doc.text.indexOf(lastRow) + lastRow.length;
+  edit(doc, end, end, '\n');
+  assert.equal(doc.lastUpdate, 'table-row');
+  assertSameAsFull(doc, 'Enter at the end of the table');
+  const row = '| TASK_006 | TASK_005 | 3 |';
+  for (let i = 0; i < row.length; i++) {
+    edit(doc, end + 1 + i, end + 1 + i, row[i]);
+    assertSameAsFull(doc, `typing ${JSON.stringify(row.slice(0, i + 1))}`);
+  }
+  assert.equal(doc.lastUpdate, 'table-row');
+  assert.deepEqual(doc.plan.taskById.get('TASK_006')?.dependsOn.map((d) => d.id), ['TASK_005']);
+});
+
 test('an edit inside the mermaid block reparses only that block', () => {
   const doc = new PlanDocument('file:///p.plan.md', filled, 1);
   const at = doc.text.indexOf('    D --> E') + '    D --> E'.length;
