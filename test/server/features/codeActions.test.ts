@@ -10,23 +10,12 @@ import { codeActions } from '../../../server/src/features/codeActions';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import { templateSections } from '../../../server/src/template';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
+import { applyEdits, URI } from '../testUtil';
 
 const fixtures = path.join(__dirname, '..', '..', 'fixtures');
 const read = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
 const filled = read('filled.plan.md');
-const URI = 'file:///work/plans/accounts.plan.md';
 
-/** Applies LSP edits (all in the coordinates of `text`, not overlapping) to `text`. */
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const spans = edits
-    .map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start || b.end - a.end);
-  for (let i = 1; i < spans.length; i++) assert.ok(spans[i].end <= spans[i - 1].start, 'edits must not overlap');
-  let out = text;
-  for (const s of spans) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
 
 function check(text: string) {
   const plan = parsePlan(text, { uri: URI, version: 3 });

@@ -6,10 +6,8 @@ import type { CompletionItem, MarkupContent, Range, TextEdit } from 'vscode-lang
 import { parsePlan, type Plan } from '../../../server/src/plan';
 import { complete } from '../../../server/src/features/completion';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
+import { FIXTURES, FILLED, TEMPLATE } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const TEMPLATE = fs.readFileSync(path.join(FIXTURES, 'template.plan.md'), 'utf8');
 const CURSOR = '§';
 
 /** `text` with `from` replaced by `to` (which may hold the cursor mark); fails when `from` is absent. */

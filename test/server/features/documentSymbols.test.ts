@@ -5,16 +5,9 @@ import path from 'node:path';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import { parsePlan } from '../../../server/src/plan';
 import { documentSymbols } from '../../../server/src/features/documentSymbols';
+import { edit, FIXTURES, FILLED, TEMPLATE, URI } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const TEMPLATE = fs.readFileSync(path.join(FIXTURES, 'template.plan.md'), 'utf8');
-const URI = 'file:///work/plans/accounts.plan.md';
 
-function edit(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `fixture text ${from} not found`);
-  return text.replace(from, to);
-}
 
 function contains(outer: Range, inner: Range): boolean {
   const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);

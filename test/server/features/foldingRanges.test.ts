@@ -5,10 +5,8 @@ import path from 'node:path';
 import { FoldingRangeKind } from 'vscode-languageserver-types';
 import { parsePlan } from '../../../server/src/plan';
 import { foldingRanges } from '../../../server/src/features/foldingRanges';
+import { FIXTURES, FILLED, URI } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const URI = 'file:///work/plans/accounts.plan.md';
 
 /** Folding ranges as "start-end" with 1-based lines, as the editor's gutter shows them. */
 function folds(text: string): string[] {

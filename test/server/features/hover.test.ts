@@ -5,24 +5,10 @@ import path from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { parsePlan, type Plan } from '../../../server/src/plan';
 import { hoverTask } from '../../../server/src/features/hover';
+import { edit, posOf, FIXTURES, FILLED, URI } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const URI = 'file:///work/plans/accounts.plan.md';
 
-function edit(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `fixture text ${from} not found`);
-  return text.replace(from, to);
-}
 
-function posOf(plan: Plan, needle: string, nth = 0, delta = 0) {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = plan.text.indexOf(needle, at + 1);
-    assert.ok(at >= 0, `${needle} #${nth} not found`);
-  }
-  return plan.lines.positionAt(at + delta);
-}
 
 function markdown(hover: Hover | null): string {
   assert.ok(hover, 'expected a hover');

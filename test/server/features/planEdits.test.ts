@@ -21,23 +21,13 @@ import {
 } from '../../../server/src/features/planEdits';
 import { templateSections } from '../../../server/src/template';
 import { DEFAULT_REQUIRED_SECTIONS, DEFAULT_SETTINGS } from '../../../shared/settings';
+import { applyEdits } from '../testUtil';
 
 const fixtures = path.join(__dirname, '..', '..', 'fixtures');
 const read = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8');
 const filled = read('filled.plan.md');
 const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 
-/** Applies LSP edits (all in the coordinates of `text`, not overlapping) to `text`. */
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const spans = edits
-    .map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start || b.end - a.end);
-  for (let i = 1; i < spans.length; i++) assert.ok(spans[i].end <= spans[i - 1].start, 'edits must not overlap');
-  let out = text;
-  for (const s of spans) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
 
 function apply(text: string, make: (plan: Plan) => TextEdit | TextEdit[] | undefined | string): string {
   const result = make(parsePlan(text));

@@ -7,11 +7,8 @@ import { parsePlan } from '../../../server/src/plan';
 import { planSummary, sectionList, taskList } from '../../../server/src/features/planInfo';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
+import { FIXTURES, FILLED, TEMPLATE, URI } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const TEMPLATE = fs.readFileSync(path.join(FIXTURES, 'template.plan.md'), 'utf8');
-const URI = 'file:///work/plans/accounts.plan.md';
 
 function edit(text: string, from: string | RegExp, to: string): string {
   const out = text.replace(from, to);

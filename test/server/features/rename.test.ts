@@ -5,26 +5,12 @@ import path from 'node:path';
 import { ResponseError, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { dependencyGraph, parsePlan, type Plan } from '../../../server/src/plan';
 import { prepareRename, renameTask } from '../../../server/src/features/rename';
+import { edit, posOf, FIXTURES, FILLED, URI } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const URI = 'file:///work/plans/accounts.plan.md';
 const GRAPH =
   '    A[TASK_001: Schema] --> B[TASK_002: Hashing]\n    A --> C[TASK_003: Sign-up]\n    B --> C\n    B --> D[TASK_004: Sign-in]\n    C --> E[TASK_005: E2E tests]\n    D --> E\n';
 
-function edit(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `fixture text ${from} not found`);
-  return text.replace(from, to);
-}
 
-function posOf(plan: Plan, needle: string, nth = 0, delta = 0) {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = plan.text.indexOf(needle, at + 1);
-    assert.ok(at >= 0, `${needle} #${nth} not found`);
-  }
-  return plan.lines.positionAt(at + delta);
-}
 
 /** The edits of a one-document WorkspaceEdit, checked to target the plan and not to overlap. */
 function editsOf(plan: Plan, workspaceEdit: WorkspaceEdit | null): TextEdit[] {

@@ -7,16 +7,9 @@ import { buildTaskGraph } from '../../../server/src/features/taskGraph';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { GraphPayload } from '../../../shared/protocol';
+import { edit, FIXTURES, FILLED, TEMPLATE, URI } from '../testUtil';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
-const TEMPLATE = fs.readFileSync(path.join(FIXTURES, 'template.plan.md'), 'utf8');
-const URI = 'file:///work/plans/accounts.plan.md';
 
-function edit(text: string, from: string, to: string): string {
-  assert.ok(text.includes(from), `fixture text ${from} not found`);
-  return text.replace(from, to);
-}
 
 function graphOf(text: string): GraphPayload {
   const plan = parsePlan(text, { uri: URI, version: 7 });
