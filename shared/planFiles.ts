@@ -36,7 +36,21 @@ export function isMarkdownPath(fsPath: string): boolean {
   return /\.(md|markdown|mdown|mkd)$/i.test(fsPath);
 }
 
+/**
+ * The path globs are matched against: relative to the innermost workspace folder holding the
+ * file, so a folder named "plans" above the workspace does not make every file a plan.
+ */
+export function pathForGlobs(fsPath: string, roots: readonly string[]): string {
+  const file = fsPath.replace(/\\/g, '/');
+  let best: string | undefined;
+  for (const root of roots) {
+    const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
+    if (file.startsWith(r + '/') && (!best || r.length > best.length)) best = r;
+  }
+  return best ? file.slice(best.length + 1) : file;
+}
+
 /** The planmark.files rule: a Markdown path matching the globs, or a document titled "Implementation Plan...". */
-export function isPlanDocument(fsPath: string, text: string, globs: readonly string[]): boolean {
-  return matchesPlanGlobs(fsPath, globs) || hasPlanTitle(text);
+export function isPlanDocument(fsPath: string, text: string, globs: readonly string[], roots: readonly string[] = []): boolean {
+  return matchesPlanGlobs(pathForGlobs(fsPath, roots), globs) || hasPlanTitle(text);
 }

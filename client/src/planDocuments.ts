@@ -15,7 +15,8 @@ export function planGlobs(uri?: vscode.Uri): string[] {
 export function isPlan(document: vscode.TextDocument | undefined): boolean {
   if (!document || document.languageId !== 'markdown' || !PLAN_SCHEMES.includes(document.uri.scheme)) return false;
   const path = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
-  return isPlanDocument(path, document.getText(), planGlobs(document.uri));
+  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  return isPlanDocument(path, document.getText(), planGlobs(document.uri), roots);
 }
 
 /**

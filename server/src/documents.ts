@@ -53,8 +53,8 @@ export class OpenDocument {
     return this.versionValue;
   }
 
-  isPlan(globs: readonly string[]): boolean {
-    return isPlanDocument(fsPathOf(this.uri), this.textValue, globs);
+  isPlan(globs: readonly string[], roots: readonly string[] = []): boolean {
+    return isPlanDocument(fsPathOf(this.uri), this.textValue, globs, roots);
   }
 
   get lastUpdate() {

@@ -29,7 +29,7 @@ import {
 } from '../../shared/protocol';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
 import { BackgroundParser, isParserWorker, runParserWorker } from './backgroundParser';
-import { OpenDocument } from './documents';
+import { fsPathOf, OpenDocument } from './documents';
 import { codeActions } from './features/codeActions';
 import { complete, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
 import { findDefinition } from './features/definition';
@@ -50,6 +50,8 @@ export function startServer(connection: Connection, parserScript?: string): void
   const parser = new BackgroundParser(parserScript, (message) => connection.console.log(message));
   let settings: PlanmarkSettings = DEFAULT_SETTINGS;
   let hasConfiguration = false;
+  /** Workspace folders, so planmark.files globs match paths relative to them. */
+  let roots: string[] = [];
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   // Replaced when settings change, since diagnostics depend on them.
   let diagnosticsCache = new WeakMap<Plan, Diagnostic[]>();
@@ -72,7 +74,7 @@ export function startServer(connection: Connection, parserScript?: string): void
 
   async function planOf(uri: string): Promise<Plan | undefined> {
     const doc = documents.get(uri);
-    if (!doc || !doc.isPlan(settings.files)) return undefined;
+    if (!doc || !doc.isPlan(settings.files, roots)) return undefined;
     if (doc.text.length > settings.maxFileSize) return undefined;
     return doc.plan();
   }
@@ -90,7 +92,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     timers.delete(uri);
     const doc = documents.get(uri);
     if (!doc) return;
-    if (!doc.isPlan(settings.files)) {
+    if (!doc.isPlan(settings.files, roots)) {
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
@@ -155,6 +157,8 @@ export function startServer(connection: Connection, parserScript?: string): void
 
   connection.onInitialize((params: InitializeParams) => {
     hasConfiguration = !!params.capabilities.workspace?.configuration;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    roots = folders.filter((u) => u.startsWith('file:')).map(fsPathOf);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
