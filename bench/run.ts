@@ -197,17 +197,36 @@ async function benchServer(size: number): Promise<void> {
   }
 }
 
-async function benchGraphRender(): Promise<Map<number, number> | string> {
+interface GraphFigures {
+  editToPayload: number;
+  render: number;
+}
+
+/** Edit -> diagnostics -> graph payload on the server, then the drawing in the webview page. */
+async function benchGraphRender(): Promise<Map<number, GraphFigures> | string> {
   try {
     const { renderInChromium } = await import('../test/webview/renderHarness');
-    const plans = GRAPH_SIZES.map((n) => {
+    const editToPayload = new Map<number, number>();
+    const payloads = GRAPH_SIZES.map((n) => {
       const doc = new PlanDocument('file:///bench.plan.md', generatePlan(n).text, 1);
+      const row = doc.text.indexOf(`| ${idOf(Math.max(2, Math.floor(n / 2)))} |`);
+      const at = doc.text.indexOf('|', row + 2) + 2;
+      let version = 1;
+      let toggle = false;
+      editToPayload.set(
+        n,
+        measure(runsFor(n), () => {
+          toggle = !toggle;
+          doc.applyEdits([{ start: at, end: toggle ? at : at + 1, text: toggle ? ' ' : '' }], ++version);
+          return buildTaskGraph(doc.plan, computeDiagnostics(doc.plan, DEFAULT_SETTINGS));
+        }),
+      );
       return buildTaskGraph(doc.plan, computeDiagnostics(doc.plan, DEFAULT_SETTINGS));
     });
     // Warm the page once, then measure each size.
-    const measured = await renderInChromium([plans[0], ...plans]);
-    const out = new Map<number, number>();
-    GRAPH_SIZES.forEach((n, i) => out.set(n, measured[i + 1].wallMs));
+    const measured = await renderInChromium([payloads[0], ...payloads]);
+    const out = new Map<number, GraphFigures>();
+    GRAPH_SIZES.forEach((n, i) => out.set(n, { editToPayload: editToPayload.get(n)!, render: measured[i + 1].wallMs }));
     return out;
   } catch (error) {
     return `graph render not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
@@ -275,8 +294,11 @@ async function main() {
   const graphLines: string[] = [];
   if (typeof graph === 'string') graphLines.push(graph);
   else {
-    graphLines.push('| tasks | render in headless Chromium (ms, post to drawn) |', '|---|---|');
-    for (const [n, ms] of graph) graphLines.push(`| ${n} | ${fmt(ms)} |`);
+    graphLines.push(
+      '| tasks | edit → graph payload (server, ms) | drawing in headless Chromium (ms) | edit → redrawn graph, without the debounce (ms) |',
+      '|---|---|---|---|',
+    );
+    for (const [n, g] of graph) graphLines.push(`| ${n} | ${fmt(g.editToPayload)} | ${fmt(g.render)} | ${fmt(g.editToPayload + g.render)} |`);
   }
   const sizes = ['dist/server.js', 'dist/extension.js', 'dist/webview.js', 'dist/cli.js', 'planmark.vsix'].map(
     (f) => `| ${f} | ${fileSize(f) === undefined ? 'not built' : `${(fileSize(f)! / 1024).toFixed(0)} KiB`} |`,
@@ -298,7 +320,7 @@ async function main() {
       budgets.push({ name: `5,000 tasks: ${k} blocks the server under 250 ms`, value: r5k[k], limit: 250, unit: 'ms' });
     }
   }
-  if (typeof graph !== 'string' && graph.has(500)) budgets.push({ name: 'graph of 500 tasks drawn', value: graph.get(500)!, limit: 1000, unit: 'ms' });
+  if (typeof graph !== 'string' && graph.has(500)) budgets.push({ name: 'graph of 500 tasks drawn', value: graph.get(500)!.render, limit: 1000, unit: 'ms' });
   const budgetLines = budgets.map((b) => `| ${b.value <= b.limit ? 'PASS' : 'FAIL'} | ${b.name} | ${fmt(b.value)} ${b.unit} | ≤ ${fmt(b.limit)} ${b.unit} |`);
 
   const report = [
