@@ -31,7 +31,7 @@ import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../
 import { BackgroundParser, isParserWorker, runParserWorker } from './backgroundParser';
 import { fsPathOf, OpenDocument } from './documents';
 import { codeActions } from './features/codeActions';
-import { complete, COMPLETION_TRIGGER_CHARACTERS } from './features/completion';
+import { complete, COMPLETION_TRIGGER_CHARACTERS, resolveCompletionItem } from './features/completion';
 import { findDefinition } from './features/definition';
 import { computeDiagnostics } from './features/diagnostics';
 import { documentSymbols } from './features/documentSymbols';
@@ -162,7 +162,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: true },
         definitionProvider: true,
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
@@ -213,10 +213,21 @@ export function startServer(connection: Connection, parserScript?: string): void
 
   connection.onCompletion(
     guard('completion', null, async (p) => {
+      lastCompletionUri = p.textDocument.uri;
       const plan = await planOf(p.textDocument.uri);
       return plan ? complete(plan, p.position, settings) : null;
     }),
   );
+  // The client resolves the item it shows; the plan is the one of the document completed last.
+  let lastCompletionUri: string | undefined;
+  connection.onCompletionResolve(async (item) => {
+    try {
+      return resolveCompletionItem(lastCompletionUri ? await planOf(lastCompletionUri) : undefined, item);
+    } catch (error) {
+      connection.console.error(`completionItem/resolve failed: ${String(error)}`);
+      return item;
+    }
+  });
   connection.onDefinition(
     guard('definition', null, async (p) => {
       const plan = await planOf(p.textDocument.uri);

@@ -158,7 +158,8 @@ export class TaskGraphPanel implements vscode.Disposable {
     if (uri.toString() !== this.documentUri?.toString()) {
       this.documentUri = uri;
       this.payload = undefined;
-      this.highlighted = null;
+      this.highlighted = this.taskUnderActiveCursor();
+      if (this.highlighted) this.post({ type: 'highlight', taskId: this.highlighted });
       void this.deps.context.workspaceState.update(LAST_URI_KEY, uri.toString());
       this.updateTitle();
     }
@@ -232,12 +233,24 @@ export class TaskGraphPanel implements vscode.Disposable {
     if (!this.ready || e.textEditor.document.uri.toString() !== this.documentUri?.toString()) return;
     const position = e.selections[0]?.active;
     if (!position) return;
-    const pattern = vscode.workspace.getConfiguration('planmark', e.textEditor.document.uri).get<string>('taskIdPattern');
-    const id = taskIdAt(e.textEditor.document.lineAt(position.line).text, position.character, pattern);
-    const taskId = id && (!this.payload || this.payload.nodes.some((n) => n.id === id)) ? id : null;
+    const taskId = this.taskAt(e.textEditor.document, position);
     if (taskId === this.highlighted) return;
     this.highlighted = taskId;
     this.post({ type: 'highlight', taskId });
+  }
+
+  /** The task ID at `position` when the graph has (or may have) that task. */
+  private taskAt(document: vscode.TextDocument, position: vscode.Position): string | null {
+    const pattern = vscode.workspace.getConfiguration('planmark', document.uri).get<string>('taskIdPattern');
+    const id = taskIdAt(document.lineAt(position.line).text, position.character, pattern);
+    return id && (!this.payload || this.payload.nodes.some((n) => n.id === id)) ? id : null;
+  }
+
+  /** The task under the cursor of the active editor when it shows the followed plan. */
+  private taskUnderActiveCursor(): string | null {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.uri.toString() !== this.documentUri?.toString()) return null;
+    return this.taskAt(editor.document, editor.selection.active);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -260,6 +273,8 @@ export class TaskGraphPanel implements vscode.Disposable {
         this.ready = true;
         this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
         if (this.payload) this.post({ type: 'graph', payload: this.payload });
+        // The cursor may already be on a task when the panel opens (or the page is rebuilt).
+        this.highlighted ??= this.taskUnderActiveCursor();
         if (this.highlighted) this.post({ type: 'highlight', taskId: this.highlighted });
         await this.refresh();
         return;

@@ -160,7 +160,8 @@ function taskIdItems(
       detail: [task.hoursCell?.text ? `${task.hoursCell.text} h` : undefined, deps.length ? `after ${deps.join(', ')}` : undefined, stepTitles[0]]
         .filter(Boolean)
         .join(' · '),
-      documentation: { kind: 'markdown', value: describeTask(plan, task.id) },
+      // The full description is filled in by resolveCompletionItem: thousands of items stay cheap.
+      data: { taskId: task.id },
       textEdit: { range, newText: task.id },
       filterText: task.id,
       sortText: `${options.preferUnscheduled && !unscheduled ? '1' : '0'}${String(index).padStart(6, '0')}`,
@@ -231,4 +232,13 @@ function sectionItems(plan: Plan, level: number, start: number, offset: number, 
       insertTextFormat: InsertTextFormat.PlainText,
       sortText: String(i).padStart(4, '0'),
     }));
+}
+
+/** Adds the task's description to a task ID item the editor is about to show. */
+export function resolveCompletionItem(plan: Plan | undefined, item: CompletionItem): CompletionItem {
+  const id = (item.data as { taskId?: unknown } | undefined)?.taskId;
+  if (plan && typeof id === 'string' && plan.mentions.some((m) => m.id === id)) {
+    return { ...item, documentation: { kind: 'markdown', value: describeTask(plan, id) } };
+  }
+  return item;
 }

@@ -44,7 +44,8 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
     const task = plan.taskById.get(id);
     const stepIndexes = steps.get(id) ?? [];
     const step = stepIndexes.length ? plan.steps[stepIndexes[0]] : undefined;
-    const firstMention = plan.mentions.find((m) => m.id === id);
+    // Only undefined tasks need a search of the mentions for where they are first named.
+    const firstMention = task ? undefined : plan.mentions.find((m) => m.id === id);
     const span = task?.rowSpan ?? firstMention?.span;
     return {
       id,

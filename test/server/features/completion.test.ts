@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CompletionItem, MarkupContent, Range, TextEdit } from 'vscode-languageserver-types';
 import { parsePlan, type Plan } from '../../../server/src/plan';
-import { complete } from '../../../server/src/features/completion';
+import { complete, resolveCompletionItem } from '../../../server/src/features/completion';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import { FIXTURES, FILLED, TEMPLATE } from '../testUtil';
 
@@ -48,8 +48,9 @@ function replaced(items: CompletionItem[], line: string): string[] {
   });
 }
 
-function docOf(i: CompletionItem): string {
-  const d = i.documentation;
+/** The documentation the editor shows once it resolves the item. */
+function docOf(i: CompletionItem, plan: Plan): string {
+  const d = resolveCompletionItem(plan, i).documentation;
   return typeof d === 'string' ? d : (d as MarkupContent | undefined)?.value ?? '';
 }
 
@@ -64,12 +65,12 @@ describe('completion: task IDs in a Depends On cell', () => {
   });
 
   it('describes each task: hours, prerequisites and step', () => {
-    const { items } = completeAt(edit(FILLED, '| TASK_004 | TASK_002 | 8 |', `| TASK_004 | TASK_002, ${CURSOR} | 8 |`));
+    const { items, plan } = completeAt(edit(FILLED, '| TASK_004 | TASK_002 | 8 |', `| TASK_004 | TASK_002, ${CURSOR} | 8 |`));
     const t3 = item(items, 'TASK_003');
     assert.match(t3.detail ?? '', /10 h/);
     assert.match(t3.detail ?? '', /TASK_001, TASK_002/);
     assert.match(t3.detail ?? '', /Step 2: Core Functionality/);
-    const doc = docOf(t3);
+    const doc = docOf(t3, plan);
     assert.match(doc, /TASK_003/);
     assert.match(doc, /Estimated hours: 10/);
     assert.match(doc, /Depends on: `TASK_001`, `TASK_002`/);

@@ -1,0 +1,238 @@
+// The task graph inside a real VS Code: what the webview actually draws (its SVG, read through
+// the runner), for a plain plan, a plan with a dependency cycle, a plan being edited and a plan
+// whose labels are hostile markup. A click on a node selecting its row is covered by
+// commands.test.ts ("the graph highlights the task under the cursor, and a click ...").
+// Needs the code-server back end to reach into the webview (skipped under @vscode/test-electron).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PlanmarkExtensionApi } from '../../../client/src/extension';
+import { queryFrames, queryWorkbench, runnerAvailable, type FrameResult } from '../harness';
+
+const EXTENSION_ID = 'planmark.planmark';
+
+async function waitFor<T>(what: string, probe: () => T | Thenable<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const started = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${String(last).slice(0, 1500)})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** What the webview's SVG shows, read in the webview frame. */
+interface SvgState {
+  ariaLabel: string;
+  nodes: { id: string; text: string; classes: string }[];
+  edges: { classes: string }[];
+  clusters: string[];
+  text: string;
+  /** <img>, <script>, <iframe> ... anywhere in the webview document. */
+  dangerousElements: string[];
+  /** Attributes named on* anywhere in the webview document. */
+  handlerAttributes: string[];
+  pwned: unknown;
+  /** The traps planted by the hostile-label test are still there (same page). */
+  trapped: boolean;
+}
+
+// Evaluated in every webview frame: null where there is no graph SVG.
+const READ_SVG = `(() => {
+  const svg = document.querySelector('.pm-canvas svg') || document.querySelector('svg[aria-label^="Task graph"]');
+  if (!svg) return null;
+  const idOf = (t) => (/TASK_\\d+/.exec(t) || [''])[0];
+  const all = [...document.querySelectorAll('*')];
+  return {
+    ariaLabel: svg.getAttribute('aria-label') || '',
+    nodes: [...svg.querySelectorAll('g.node')].map((g) => ({ id: idOf(g.textContent || ''), text: (g.textContent || '').replace(/\\s+/g, ' ').trim(), classes: g.getAttribute('class') || '' })),
+    edges: [...svg.querySelectorAll('path.flowchart-link')].map((p) => ({ classes: p.getAttribute('class') || '' })),
+    clusters: [...svg.querySelectorAll('g.cluster')].map((g) => (g.textContent || '').replace(/\\s+/g, ' ').trim()),
+    text: (svg.textContent || '').replace(/\\s+/g, ' '),
+    dangerousElements: [
+      ...document.querySelectorAll('img, iframe, object, embed, frame, video, audio'),
+      ...svg.querySelectorAll('script, image, a, use, link, style[src]'),
+      ...[...document.querySelectorAll('script')].filter((e) => !/\\/webview\\.js(\\?|$)/.test(e.getAttribute('src') || '') && !e.closest('head')),
+    ].map((e) => e.outerHTML.slice(0, 200)),
+    handlerAttributes: all.flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => e.localName + '[' + a.name + ']')),
+    pwned: window.__pwned === undefined ? null : String(window.__pwned),
+    trapped: typeof window.evil === 'function',
+  };
+})()`;
+
+const contentFrames = <T>(results: FrameResult<T>[]) => results.filter((r) => r.webviewContent && !r.error && r.value);
+
+/** Polls the webview until its SVG satisfies `ready`; returns that state. */
+async function waitForSvg(what: string, ready: (s: SvgState) => boolean, timeoutMs = 30_000): Promise<SvgState> {
+  let seen: SvgState[] = [];
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        seen = contentFrames(await queryFrames<SvgState | null>(READ_SVG)).map((r) => r.value!) as SvgState[];
+        return seen.find(ready);
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    const brief = seen.map((s) => ({ aria: s.ariaLabel, nodes: s.nodes.map((n) => n.id), edges: s.edges.length }));
+    throw new Error(`${(error as Error).message}; the webview showed ${JSON.stringify(brief)}`);
+  }
+}
+
+const ids = (s: SvgState) => s.nodes.map((n) => n.id).sort();
+const sameIds = (s: SvgState, expected: string[]) => JSON.stringify(ids(s)) === JSON.stringify([...expected].sort());
+
+suite('Planmark task graph (webview)', function () {
+  let api: PlanmarkExtensionApi;
+  let ext: vscode.Extension<PlanmarkExtensionApi>;
+  const fixture = (...parts: string[]) => vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', ...parts);
+  const touched = new Set<string>();
+
+  /** Opens a plan in the first column and shows the graph beside it; waits for the panel's payload. */
+  async function showGraphOf(uri: vscode.Uri) {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    assert.equal(await vscode.commands.executeCommand('planmark.showTaskGraph', document.uri), true);
+    const panel = await waitFor('the graph panel', () => api.graphPanel());
+    const graph = await waitFor(`the graph of ${uri.path.split('/').pop()}`, () =>
+      panel.graph?.uri === document.uri.toString() && panel.graph.version === document.version ? panel.graph : undefined,
+    );
+    return { document, editor, panel, graph };
+  }
+
+  suiteSetup(async function () {
+    if (!runnerAvailable()) this.skip();
+    ext = vscode.extensions.getExtension<PlanmarkExtensionApi>(EXTENSION_ID)!;
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+    api = await ext.activate();
+  });
+
+  teardown(async () => {
+    // Put edited fixtures back as they are on disk.
+    for (const document of vscode.workspace.textDocuments) {
+      if (touched.has(document.uri.toString()) && document.isDirty) {
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+    }
+  });
+
+  suiteTeardown(async () => {
+    if (ext) await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('node and edge counts of the drawn SVG match the plan', async () => {
+    const { graph } = await showGraphOf(fixture('vscode', 'graph.plan.md'));
+    // graph.plan.md: 4 tasks; table and mermaid agree on 4 edges.
+    assert.deepEqual(graph.nodes.map((n) => n.id), ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004']);
+    assert.equal(graph.edges.length, 4);
+    const svg = await waitForSvg('the SVG of graph.plan.md', (s) => sameIds(s, ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004']));
+    assert.equal(svg.nodes.length, 4, 'one g.node per task');
+    assert.equal(svg.edges.length, 4, 'one edge path per dependency');
+    assert.match(svg.ariaLabel, /Graph Fixture/);
+    // Labels from the mermaid node labels, hours from the table.
+    assert.match(svg.nodes.find((n) => n.id === 'TASK_003')!.text, /TASK_003 · 5h\s*Read API/);
+    // No node is in error: the plan is consistent.
+    assert.ok(svg.nodes.every((n) => !/\bpm(Error|Cycle)\b/.test(n.classes)), JSON.stringify(svg.nodes));
+  });
+
+  test('the nodes of a dependency cycle carry the error and cycle classes', async () => {
+    const { graph } = await showGraphOf(fixture('defects', 'dependency-cycle-two.plan.md'));
+    assert.deepEqual(graph.cycles.length > 0, true, 'the server reports the cycle');
+    const all = ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004', 'TASK_005'];
+    const svg = await waitForSvg('the SVG of dependency-cycle-two.plan.md', (s) => sameIds(s, all));
+    assert.equal(svg.nodes.length, 5);
+    // Table and mermaid state the same 8 dependencies, TASK_003 <-> TASK_004 among them.
+    assert.equal(graph.edges.length, 8);
+    assert.equal(svg.edges.length, 8);
+    for (const n of svg.nodes) {
+      const inCycle = n.id === 'TASK_003' || n.id === 'TASK_004';
+      assert.equal(/\bpmCycle\b/.test(n.classes), inCycle, `${n.id} pmCycle: ${n.classes}`);
+      assert.equal(/\bpmError\b/.test(n.classes), inCycle, `${n.id} pmError: ${n.classes}`);
+      if (inCycle) assert.match(n.text, /⟳/, `${n.id} shows the cycle mark`);
+    }
+    assert.equal(svg.edges.filter((e) => /\bpm-edge-cycle\b/.test(e.classes)).length, 2, 'both edges of the cycle are styled');
+  });
+
+  test('an edit to the plan (new task row and mermaid edge) shows in the graph', async () => {
+    const { document } = await showGraphOf(fixture('vscode', 'graph.plan.md'));
+    touched.add(document.uri.toString());
+    const before = ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004'];
+    await waitForSvg('the SVG of graph.plan.md', (s) => sameIds(s, before) && s.edges.length === 4);
+
+    const lines = document.getText().split(/\r?\n/);
+    const rowLine = lines.findIndex((l) => l.startsWith('| TASK_004 |'));
+    const edgeLine = lines.findIndex((l) => /^\s+B --> D\[TASK_004/.test(l));
+    assert.ok(rowLine > 0 && edgeLine > 0, 'fixture layout');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(edgeLine + 1, 0), '    D --> E[TASK_005: Docs]\n');
+    edit.insert(document.uri, new vscode.Position(rowLine + 1, 0), '| TASK_005 | TASK_004 | 2 |\n');
+    assert.ok(await vscode.workspace.applyEdit(edit), 'the edit applies');
+
+    const after = await waitForSvg('the graph to draw TASK_005', (s) => sameIds(s, [...before, 'TASK_005']));
+    assert.equal(after.nodes.length, 5);
+    assert.equal(after.edges.length, 5);
+    assert.match(after.nodes.find((n) => n.id === 'TASK_005')!.text, /TASK_005 · 2h\s*Docs/);
+
+    // Reverting the document takes the node away again.
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForSvg('the graph to drop TASK_005 after the revert', (s) => sameIds(s, before) && s.edges.length === 4);
+  });
+
+  test('hostile labels and step titles render as text and never run', async () => {
+    // Start on a harmless plan and plant traps in the webview frame: the panel keeps its page
+    // when it follows another plan, so anything the hostile plan manages to run would hit them.
+    await showGraphOf(fixture('vscode', 'graph.plan.md'));
+    await waitForSvg('the SVG of graph.plan.md', (s) => s.nodes.length === 4);
+    const trapped = await queryFrames<boolean>(
+      `(() => { window.__pwned = undefined; window.alert = (m) => { window.__pwned = 'alert:' + m; }; window.evil = () => { window.__pwned = 'evil()'; }; return true; })()`,
+    );
+    assert.ok(trapped.some((r) => r.webviewContent && r.value === true), 'traps planted in the webview frame');
+
+    const { graph } = await showGraphOf(fixture('vscode', 'hostile-labels.plan.md'));
+    const labels = graph.nodes.map((n) => n.label);
+    assert.deepEqual(labels, ['<img src=x onerror=alert(1)>', '<img src=x onerror=window.__pwned=3>', '"]; click A call evil()'], 'the server passes the labels on as they are');
+
+    const svg = await waitForSvg('the SVG of hostile-labels.plan.md', (s) => sameIds(s, ['TASK_001', 'TASK_002', 'TASK_003']));
+    assert.equal(svg.nodes.length, 3, `exactly the three tasks: ${JSON.stringify(svg.nodes)}`);
+    assert.equal(svg.edges.length, 2, 'no edge or statement injected');
+    assert.deepEqual(svg.dangerousElements, [], 'no <img>, <script>, <iframe> ... in the webview');
+    assert.deepEqual(svg.handlerAttributes, [], 'no on* attribute in the webview');
+    for (const label of labels) assert.ok(svg.text.includes(label), `"${label}" is shown as text in: ${svg.text}`);
+
+    // Group by step: the step titles become subgraph labels, hostile ones included.
+    const clicked = await queryFrames<boolean>(
+      `(() => { const b = [...document.querySelectorAll('.pm-toolbar button')].find((x) => x.textContent === 'Group by step'); if (!b) return false; b.click(); return b.getAttribute('aria-pressed'); })()`,
+    );
+    assert.ok(clicked.some((r) => r.webviewContent && r.value === 'true'), `grouped by step: ${JSON.stringify(clicked).slice(0, 300)}`);
+    try {
+      const grouped = await waitForSvg('the steps drawn as boxes', (s) => s.clusters.length === 2 && s.nodes.length === 3);
+      assert.ok(grouped.clusters.some((c) => c.includes('<img src=x onerror=')), `step title as text: ${JSON.stringify(grouped.clusters)}`);
+      assert.ok(grouped.clusters.some((c) => c.includes('"]; click A call evil()')), `step title as text: ${JSON.stringify(grouped.clusters)}`);
+      assert.deepEqual(grouped.dangerousElements, []);
+      assert.deepEqual(grouped.handlerAttributes, []);
+
+      // Clicks on every node (mermaid's `click ... call` would fire here) only reveal rows.
+      await queryFrames(`(() => { document.querySelectorAll('svg g.node').forEach((g) => g.dispatchEvent(new MouseEvent('click', { bubbles: true }))); return true; })()`);
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await queryFrames(
+        `(() => { const b = [...document.querySelectorAll('.pm-toolbar button')].find((x) => x.textContent === 'Group by step'); if (b && b.getAttribute('aria-pressed') === 'true') b.click(); return true; })()`,
+      );
+    }
+    const final = await waitForSvg('the ungrouped graph', (s) => s.clusters.length === 0 && s.nodes.length === 3);
+    assert.equal(final.pwned, null, `window.__pwned was set in the webview: ${String(final.pwned)}`);
+    assert.equal(final.trapped, true, 'the webview kept its page (and the traps) all along');
+    const everywhere = await queryFrames<unknown>('window.__pwned === undefined ? null : String(window.__pwned)');
+    assert.deepEqual(everywhere.filter((r) => r.value != null).map((r) => `${r.url}: ${String(r.value)}`), [], 'no frame was pwned');
+    assert.equal(await queryWorkbench('window.__pwned === undefined ? null : String(window.__pwned)'), null, 'the workbench was not pwned');
+  });
+});

@@ -1,0 +1,142 @@
+// Pictures of the README, taken in a real VS Code (code-server back end only):
+//   vscode-diagnostics.png        a plan with problems: squiggles, a hover, the Problems panel
+//   graph-beside-plan-dark.png    the task graph beside the plan, Default Dark Modern
+//   graph-beside-plan-light.png   the same, Default Light Modern
+// They go to out/screenshots/ (PLANMARK_SCREENSHOT_DIR=docs refreshes the docs' copies):
+//   PLANMARK_SCREENSHOT_DIR=docs node scripts/vscode-test/run.mjs --grep 'README screenshots'
+// The tests also check that what the pictures should show is on screen.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PlanmarkExtensionApi } from '../../../client/src/extension';
+import { queryWorkbench, runnerAvailable, screenshot, waitForWebview } from '../harness';
+
+const EXTENSION_ID = 'planmark.planmark';
+
+async function waitFor<T>(what: string, probe: () => T | Thenable<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const started = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${String(last).slice(0, 1000)})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function setTheme(name: string | undefined, kind?: vscode.ColorThemeKind): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', name, vscode.ConfigurationTarget.Global);
+  if (kind !== undefined) await waitFor(`the ${name} theme`, () => vscode.window.activeColorTheme.kind === kind);
+}
+
+/** Scrolls `line` to the top of the editor. */
+function scrollToTop(editor: vscode.TextEditor, line: number): void {
+  editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
+}
+
+suite('README screenshots', function () {
+  let api: PlanmarkExtensionApi;
+  let ext: vscode.Extension<PlanmarkExtensionApi>;
+  const fixture = (name: string) => vscode.Uri.joinPath(ext.extensionUri, 'test', 'fixtures', 'vscode', name);
+
+  /** A clean stage: no editors, no panel, no sidebar, no notifications. */
+  async function clearStage(): Promise<void> {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await vscode.commands.executeCommand('notifications.clearAll');
+  }
+
+  suiteSetup(async function () {
+    if (!runnerAvailable()) this.skip();
+    ext = vscode.extensions.getExtension<PlanmarkExtensionApi>(EXTENSION_ID)!;
+    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+    api = await ext.activate();
+  });
+
+  suiteTeardown(async () => {
+    if (!ext) return;
+    await setTheme(undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+
+  test('diagnostics: squiggles, a hover and the Problems panel', async () => {
+    await setTheme('Default Dark Modern', vscode.ColorThemeKind.Dark);
+    await clearStage();
+    const document = await vscode.workspace.openTextDocument(fixture('diagnostics-demo.plan.md'));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    const diagnostics = await waitFor('three planmark diagnostics', () => {
+      const all = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'planmark');
+      return all.length >= 3 ? all : undefined;
+    });
+    assert.ok(diagnostics.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'unknown-task'));
+
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    // The task graph and the table (with the three problems) at the top of the editor.
+    const lines = document.getText().split(/\r?\n/);
+    scrollToTop(editor, lines.findIndex((l) => l.startsWith('```mermaid')) - 2);
+    const row = lines.findIndex((l) => l.includes('TASK_009'));
+    const col = lines[row].indexOf('TASK_009') + 3;
+    editor.selection = new vscode.Selection(row, col, row, col);
+    await sleep(300);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    const hover = await waitFor('the hover on TASK_009', async () => {
+      const text = await queryWorkbench<string | null>(
+        `(() => { const h = [...document.querySelectorAll('.monaco-hover')].find((e) => e.offsetParent && /TASK_009/.test(e.textContent || '')); return h ? h.textContent : null; })()`,
+      );
+      return text ?? undefined;
+    });
+    assert.match(hover, /no row in the task table/);
+    const problems = await queryWorkbench<string>(`(() => { const p = document.querySelector('.markers-panel'); return p ? p.textContent : ''; })()`);
+    assert.match(problems, /planmark/, 'the Problems panel lists planmark diagnostics');
+    assert.match(problems, /TASK_009/);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await sleep(300);
+    await screenshot('vscode-diagnostics');
+    await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+  });
+
+  for (const [theme, kind, name] of [
+    ['Default Dark Modern', vscode.ColorThemeKind.Dark, 'graph-beside-plan-dark'],
+    ['Default Light Modern', vscode.ColorThemeKind.Light, 'graph-beside-plan-light'],
+  ] as const) {
+    test(`the task graph beside the plan (${theme})`, async () => {
+      await setTheme(theme, kind);
+      await clearStage();
+      const document = await vscode.workspace.openTextDocument(fixture('showcase.plan.md'));
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+      const lines = document.getText().split(/\r?\n/);
+      scrollToTop(editor, lines.findIndex((l) => l === '## Task Breakdown with Dependencies'));
+      // The cursor on TASK_004's row: the graph highlights that node.
+      const row = lines.findIndex((l) => l.startsWith('| TASK_004 |'));
+      editor.selection = new vscode.Selection(row, 4, row, 4);
+      assert.equal(await vscode.commands.executeCommand('planmark.showTaskGraph', document.uri), true);
+      const panel = await waitFor('the graph panel', () => api.graphPanel());
+      await waitFor('the graph of showcase.plan.md', () => panel.graph?.uri === document.uri.toString());
+      // Drawn for this plan, in this theme.
+      const bodyClass = kind === vscode.ColorThemeKind.Dark ? 'vscode-dark' : 'vscode-light';
+      const drawn = await waitForWebview<number>(
+        `(() => { if (!document.body.classList.contains('${bodyClass}')) return null; const s = document.querySelector('.pm-canvas svg'); if (!s || !/User Accounts/.test(s.getAttribute('aria-label') || '')) return null; return s.querySelectorAll('g.node').length; })()`,
+      );
+      assert.equal(drawn, 8);
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+      editor.selection = new vscode.Selection(row, 4, row, 4);
+      await waitForWebview<string>(`(() => { const e = document.querySelector('.pm-highlight'); return e ? e.textContent : null; })()`);
+      // Let the theme switch and the fit animation settle.
+      await sleep(800);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await screenshot(name);
+    });
+  }
+});
