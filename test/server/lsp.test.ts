@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   CodeActionRequest,
   CompletionRequest,
+  CompletionResolveRequest,
   DefinitionRequest,
   DidCloseTextDocumentNotification,
   DiagnosticSeverity,
@@ -190,6 +191,11 @@ for (const configuration of [true, false]) {
       assert.deepEqual(items.map((i) => i.label), ['TASK_001', 'TASK_003']);
       const edit = items[0].textEdit as TextEdit;
       assert.deepEqual(edit.range, { start: position, end: { line: position.line, character: position.character + 8 } }, 'replaces TASK_042');
+      // The description comes with completionItem/resolve, when the editor shows the item.
+      const resolved = await client.connection.sendRequest(CompletionResolveRequest.type, items[1]);
+      const doc = resolved.documentation as MarkupContent;
+      assert.match(doc.value, /\*\*TASK_003\*\*/);
+      assert.match(doc.value, /Estimated hours: 10/);
     });
 
     it('completes the next free ID on a new row', async () => {

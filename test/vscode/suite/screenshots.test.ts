@@ -36,6 +36,20 @@ async function setTheme(name: string | undefined, kind?: vscode.ColorThemeKind):
   if (kind !== undefined) await waitFor(`the ${name} theme`, () => vscode.window.activeColorTheme.kind === kind);
 }
 
+/** Editor settings for tidy pictures (restored by the suite's teardown). */
+const EDITOR_SETTINGS: Record<string, unknown> = {
+  'stickyScroll.enabled': false,
+  // The hover opens below the line, so the squiggles above it stay visible.
+  'hover.above': false,
+};
+
+async function setEditorSettings(values: Record<string, unknown> | undefined): Promise<void> {
+  const editor = vscode.workspace.getConfiguration('editor');
+  for (const [key, value] of Object.entries(EDITOR_SETTINGS)) {
+    await editor.update(key, values ? values[key] : undefined, vscode.ConfigurationTarget.Global);
+  }
+}
+
 /** Scrolls `line` to the top of the editor. */
 function scrollToTop(editor: vscode.TextEditor, line: number): void {
   editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
@@ -60,11 +74,13 @@ suite('README screenshots', function () {
     ext = vscode.extensions.getExtension<PlanmarkExtensionApi>(EXTENSION_ID)!;
     assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
     api = await ext.activate();
+    await setEditorSettings(EDITOR_SETTINGS);
   });
 
   suiteTeardown(async () => {
     if (!ext) return;
     await setTheme(undefined);
+    await setEditorSettings(undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.view.explorer');
@@ -83,9 +99,9 @@ suite('README screenshots', function () {
 
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-    // The task graph and the table (with the three problems) at the top of the editor.
+    // The end of the mermaid graph and the table (with the three problems) in view.
     const lines = document.getText().split(/\r?\n/);
-    scrollToTop(editor, lines.findIndex((l) => l.startsWith('```mermaid')) - 2);
+    scrollToTop(editor, lines.findIndex((l) => l.startsWith('```mermaid')) + 6);
     const row = lines.findIndex((l) => l.includes('TASK_009'));
     const col = lines[row].indexOf('TASK_009') + 3;
     editor.selection = new vscode.Selection(row, col, row, col);
@@ -118,8 +134,8 @@ suite('README screenshots', function () {
       const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
       const lines = document.getText().split(/\r?\n/);
       scrollToTop(editor, lines.findIndex((l) => l === '## Task Breakdown with Dependencies'));
-      // The cursor on TASK_004's row: the graph highlights that node.
-      const row = lines.findIndex((l) => l.startsWith('| TASK_004 |'));
+      // The cursor on TASK_007's row (off the critical path): the graph highlights that node.
+      const row = lines.findIndex((l) => l.startsWith('| TASK_007 |'));
       editor.selection = new vscode.Selection(row, 4, row, 4);
       assert.equal(await vscode.commands.executeCommand('planmark.showTaskGraph', document.uri), true);
       const panel = await waitFor('the graph panel', () => api.graphPanel());
@@ -132,7 +148,8 @@ suite('README screenshots', function () {
       assert.equal(drawn, 8);
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
       editor.selection = new vscode.Selection(row, 4, row, 4);
-      await waitForWebview<string>(`(() => { const e = document.querySelector('.pm-highlight'); return e ? e.textContent : null; })()`);
+      const highlighted = await waitForWebview<string>(`(() => { const e = document.querySelector('.pm-highlight'); return e ? e.textContent : null; })()`);
+      assert.match(highlighted, /TASK_007/);
       // Let the theme switch and the fit animation settle.
       await sleep(800);
       await vscode.commands.executeCommand('notifications.clearAll');
