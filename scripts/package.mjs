@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Packages the extension into planmark.vsix with vsce and prints its size and contents.
 // Run through `npm run package`, which first builds minified bundles without source maps.
+// When the tests' code-server is installed (.vscode-test/code-server-<version>/, see
+// scripts/vscode-test/install-code-server.mjs), the VSIX is then installed into a temporary
+// extensions folder with `code-server --install-extension`, and `--list-extensions
+// --show-versions` must list <publisher>.<name>@<version> (`--no-install-check` skips this).
 // The bundles carry all their runtime code, so vsce is told to skip node_modules
 // (--no-dependencies). What goes in is decided by .vscodeignore; this script refuses a VSIX
 // that holds anything it should not (sources, maps, tests, node_modules).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,3 +88,52 @@ if (forbidden.length) {
   console.error(`package: the VSIX holds files it must not ship:\n  ${forbidden.join('\n  ')}\nFix .vscodeignore.`);
   process.exit(1);
 }
+
+// Install the VSIX the way a user would, into a throw-away extensions folder.
+async function installCheck() {
+  const { installedCodeServer, DEFAULT_CODE_SERVER_VERSION, runtimeFor } = await import('./vscode-test/install-code-server.mjs');
+  const version = DEFAULT_CODE_SERVER_VERSION;
+  const entry = installedCodeServer(version);
+  if (!entry) {
+    console.log(`\ninstall check: skipped, code-server ${version} is not installed under .vscode-test/ (node scripts/vscode-test/install-code-server.mjs installs it).`);
+    return true;
+  }
+  if (runtimeFor(version).nodeMajor && Number(process.versions.node.split('.')[0]) !== runtimeFor(version).nodeMajor) {
+    console.log(`\ninstall check: skipped, code-server ${version} needs Node ${runtimeFor(version).nodeMajor}.`);
+    return true;
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const expected = `${pkg.publisher}.${pkg.name}@${pkg.version}`.toLowerCase();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'planmark-vsix-install-'));
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data'), TMPDIR: tmp };
+  delete env.VSCODE_IPC_HOOK_CLI; // never hand the install to a running code-server
+  const codeServer = (...args) =>
+    spawnSync(process.execPath, [entry, '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'), ...args], {
+      cwd: tmp,
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+  try {
+    const t0 = Date.now();
+    const install = codeServer('--install-extension', out);
+    const said = `${install.stdout ?? ''}${install.stderr ?? ''}`.trim();
+    if (install.status !== 0) {
+      console.error(`\ninstall check: FAILED, code-server ${version} --install-extension exited ${install.status ?? install.signal}:\n${said}`);
+      return false;
+    }
+    const list = codeServer('--list-extensions', '--show-versions');
+    const listed = (list.stdout ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    if (list.status !== 0 || !listed.some((l) => l.toLowerCase() === expected)) {
+      console.error(`\ninstall check: FAILED, code-server ${version} --list-extensions --show-versions printed ${JSON.stringify(listed)} (exit ${list.status}); expected ${expected}.\n${said}`);
+      return false;
+    }
+    const installedTo = fs.readdirSync(path.join(tmp, 'extensions')).filter((d) => !d.startsWith('.') && d !== 'extensions.json');
+    console.log(`\ninstall check: OK, code-server ${version} (VS Code engine of the test runs) installed ${path.relative(root, out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s and lists ${listed.join(', ')} (folder ${installedTo.join(', ')}).`);
+    return true;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (!process.argv.includes('--no-install-check') && !(await installCheck())) process.exit(1);

@@ -68,6 +68,17 @@ export function workbenchUrl(port, folder, payload) {
 }
 
 /**
+ * User settings for a run with workspace trust on: trust enabled, and no modal "Do you trust
+ * the authors?" prompt at startup (it would sit over the workbench; the folder stays
+ * untrusted, i.e. restricted mode, until someone trusts it).
+ */
+export const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
+/**
  * Starts code-server (entry script `entry`) in its own process group.
  * @param {object} o
  * @param {string} o.entry          code-server's out/node/entry.js
@@ -80,6 +91,9 @@ export function workbenchUrl(port, folder, payload) {
  * @param {string} [o.logFile]      code-server's stdout+stderr (default stateDir/code-server.log)
  * @param {boolean} [o.echo]        also echo its output to our stderr
  * @param {object} [o.settings]      extra user settings (written when the user data is new)
+ * @param {boolean} [o.workspaceTrust]  keep workspace trust on (no --disable-workspace-trust):
+ *                                  the folder then opens in restricted mode, since a fresh
+ *                                  browser profile has trusted nothing (see TRUST_SETTINGS)
  */
 export async function startCodeServer(o) {
   const port = o.port ?? (await freePort());
@@ -102,6 +116,7 @@ export async function startCodeServer(o) {
       'extensions.autoUpdate': false,
       'update.mode': 'none',
       'chat.disableAIFeatures': true,
+      ...(o.workspaceTrust ? TRUST_SETTINGS : {}),
       ...(o.settings ?? {}),
     }, null, 2) + '\n');
   }
@@ -115,7 +130,7 @@ export async function startCodeServer(o) {
     '--extensions-dir', dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(o.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(o.extraArgs ?? []),
     path.resolve(o.workspace),

@@ -5,6 +5,18 @@
 //   node scripts/vscode-test/run.mjs [--suite <dir>] [--workspace <dir>] [--extension <dir>]
 //                                    [--backend auto|electron|code-server|code-server-latest]
 //                                    [--timeout <s>] [--grep <regexp>] [--verbose]
+//                                    [--workspace-trust trusted|untrusted] [--viewport WxH]
+//                                    [--skip-untrusted]
+//
+// Without --suite it runs test/vscode/suite/ and then test/vscode/suite-untrusted/ (the same
+// extension in a workspace that is NOT trusted, in its own VS Code); the exit code is non-zero
+// when either fails. --suite <dir> runs that folder only. A suite folder may hold a
+// vscode-test.json: {"workspaceTrust": "untrusted", "workspace": "<dir relative to the repo>"}
+// (suite-untrusted has one, so `--suite test/vscode/suite-untrusted` is untrusted by itself).
+//
+// Workspace trust: by default VS Code starts with --disable-workspace-trust (everything
+// trusted). `untrusted` keeps trust on (security.workspace.trust.enabled, no startup prompt) and
+// trusts nothing, so the folder opens in restricted mode (vscode.workspace.isTrusted === false).
 //
 // Back ends (PLANMARK_TEST_VSCODE=electron|code-server|code-server-latest forces one, default auto):
 //   electron     @vscode/test-electron: downloads VS Code (fails fast when offline);
@@ -24,6 +36,10 @@
 //   PLANMARK_SCREENSHOT_DIR     where suite-requested screenshots go (default out/screenshots;
 //                               set it to docs to refresh the pictures of the docs)
 //   PLANMARK_TEST_VERBOSE=1     echo code-server's and the browser's logs
+//   PLANMARK_WORKSPACE_TRUST    trusted|untrusted (as --workspace-trust; default: the suite's
+//                               vscode-test.json, else trusted)
+//   PLANMARK_VIEWPORT=WxH       browser viewport of the workbench (code-server; default 1440x900)
+//   PLANMARK_SKIP_UNTRUSTED=1   as --skip-untrusted: without --suite, run test/vscode/suite only
 // Every other variable of this process reaches the extension host (it is set on code-server).
 //
 // Suites can ask for screenshots and evaluate expressions in webview frames: see
@@ -38,8 +54,11 @@ import {
   ensureCodeServer, nodeForCodeServer, runtimeFor, DEFAULT_CODE_SERVER_VERSION, LATEST_CODE_SERVER_VERSION,
 } from './install-code-server.mjs';
 import {
-  ROOT, startCodeServer, waitHealthy, launchChromium, remoteUri, workbenchUrl, mkTempDir, which, sleep,
+  ROOT, startCodeServer, waitHealthy, launchChromium, remoteUri, workbenchUrl, mkTempDir, which, sleep, TRUST_SETTINGS,
 } from './lib.mjs';
+
+/** The suite run after the main one when no --suite is given. */
+const UNTRUSTED_SUITE_DIR = path.join(ROOT, 'test', 'vscode', 'suite-untrusted');
 
 const require = createRequire(import.meta.url);
 const log = (...a) => console.error('[vscode-test]', ...a);
@@ -54,6 +73,9 @@ function parseArgs(argv) {
     timeout: Number(process.env.PLANMARK_TEST_TIMEOUT) || 600,
     grep: process.env.PLANMARK_TEST_GREP || undefined,
     verbose: !!process.env.PLANMARK_TEST_VERBOSE,
+    workspaceTrust: process.env.PLANMARK_WORKSPACE_TRUST || undefined,
+    viewport: process.env.PLANMARK_VIEWPORT || '1440x900',
+    skipUntrusted: !!process.env.PLANMARK_SKIP_UNTRUSTED,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -69,6 +91,9 @@ function parseArgs(argv) {
     else if (a === '--timeout') o.timeout = Number(val());
     else if (a === '--grep') o.grep = val();
     else if (a === '--verbose') o.verbose = true;
+    else if (a === '--workspace-trust') o.workspaceTrust = val();
+    else if (a === '--viewport') o.viewport = val();
+    else if (a === '--skip-untrusted') o.skipUntrusted = true;
     else if (a === '-h' || a === '--help') {
       const lines = fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1);
       const head = lines.slice(0, lines.findIndex((l) => !l.startsWith('//')));
@@ -79,11 +104,29 @@ function parseArgs(argv) {
   if (!['auto', 'electron', 'code-server', 'code-server-latest'].includes(o.backend)) {
     throw new Error(`unknown backend ${o.backend} (auto, electron, code-server or code-server-latest)`);
   }
+  if (o.workspaceTrust !== undefined && !['trusted', 'untrusted'].includes(o.workspaceTrust)) {
+    throw new Error(`--workspace-trust must be trusted or untrusted, not ${o.workspaceTrust}`);
+  }
+  const vp = /^(\d{3,5})x(\d{3,5})$/.exec(o.viewport);
+  if (!vp) throw new Error(`--viewport must look like 1440x900, not ${o.viewport}`);
+  o.viewport = { width: Number(vp[1]), height: Number(vp[2]) };
+  o.workspaceGiven = !!o.workspace;
   if (!o.workspace) {
     o.workspace = path.join(ROOT, 'test', 'fixtures');
     if (!fs.existsSync(o.workspace)) o.workspace = path.join(ROOT, 'examples');
   }
   return o;
+}
+
+/** A suite folder's vscode-test.json ({} when it has none). */
+function suiteConfig(suiteDir) {
+  const file = path.join(suiteDir, 'vscode-test.json');
+  if (!fs.existsSync(file)) return {};
+  const c = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (c.workspaceTrust !== undefined && !['trusted', 'untrusted'].includes(c.workspaceTrust)) {
+    throw new Error(`${path.relative(ROOT, file)}: workspaceTrust must be trusted or untrusted`);
+  }
+  return c;
 }
 
 class Unavailable extends Error {}
@@ -109,7 +152,7 @@ async function startXvfb() {
   return kill;
 }
 
-async function runElectron(o, bundle, suiteEnv) {
+async function runElectron(o, bundle, suiteEnv, run) {
   let testElectron;
   try {
     testElectron = require('@vscode/test-electron');
@@ -136,6 +179,11 @@ async function runElectron(o, bundle, suiteEnv) {
   }
   const stopXvfb = await startXvfb();
   const state = mkTempDir('planmark-vscode-electron-');
+  if (run.untrusted) {
+    const settings = path.join(state, 'user-data', 'User', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify(TRUST_SETTINGS, null, 2) + '\n');
+  }
   try {
     log(`electron: running ${path.relative(ROOT, bundle.outDir)} in ${exe}`);
     const code = await testElectron.runTests({
@@ -144,9 +192,9 @@ async function runElectron(o, bundle, suiteEnv) {
       extensionTestsPath: bundle.indexJs,
       extensionTestsEnv: suiteEnv,
       launchArgs: [
-        o.workspace,
+        run.workspace,
         '--disable-extensions',
-        '--disable-workspace-trust',
+        ...(run.untrusted ? [] : ['--disable-workspace-trust']),
         '--skip-welcome',
         '--skip-release-notes',
         '--disable-gpu',
@@ -263,7 +311,7 @@ const NOISE = [
 ];
 const isNoise = (text) => NOISE.some((re) => re.test(text));
 
-async function runCodeServer(o, bundle, suiteEnv, version) {
+async function runCodeServer(o, bundle, suiteEnv, version, run) {
   let entry;
   let node;
   try {
@@ -285,12 +333,13 @@ async function runCodeServer(o, bundle, suiteEnv, version) {
   const t0 = Date.now();
   try {
     server = await startCodeServer({
-      entry, node, workspace: o.workspace, stateDir: state, env: suiteEnv, echo: o.verbose, extraArgs: runtimeFor(version).extraArgs,
+      entry, node, workspace: run.workspace, stateDir: state, env: suiteEnv, echo: o.verbose, extraArgs: runtimeFor(version).extraArgs,
+      workspaceTrust: run.untrusted,
     });
     await waitHealthy(server);
-    log(`code-server ${version} up on 127.0.0.1:${server.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    log(`code-server ${version} up on 127.0.0.1:${server.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s${run.untrusted ? ' (workspace trust on, folder untrusted)' : ''}`);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({ viewport: o.viewport });
     const page = await context.newPage();
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
@@ -331,7 +380,7 @@ async function runCodeServer(o, bundle, suiteEnv, version) {
       ['extensionDevelopmentPath', remoteUri(server.port, o.extension)],
       ['extensionTestsPath', remoteUri(server.port, bundle.outDir)],
     ];
-    await page.goto(workbenchUrl(server.port, o.workspace, payload), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.goto(workbenchUrl(server.port, run.workspace, payload), { waitUntil: 'domcontentloaded', timeout: 60_000 });
 
     const outcome = await Promise.race([
       exited.then((code) => ({ code })),
@@ -357,54 +406,91 @@ async function runCodeServer(o, bundle, suiteEnv, version) {
   }
 }
 
+const totals = { passed: 0, failed: 0, counted: 0 };
+
 function summarize(text, code) {
   const passing = /(\d+) passing/.exec(text);
   const failing = /(\d+) failing/.exec(text);
   const pending = /(\d+) pending/.exec(text);
   const p = passing ? Number(passing[1]) : 0;
   const f = failing ? Number(failing[1]) : code === 0 ? 0 : 1;
+  totals.passed += p;
+  totals.failed += f;
+  totals.counted++;
   log(`VS Code suite exit code ${code}`);
   console.log(`vscode: ${p} passed, ${f} failed${pending ? `, ${pending[1]} skipped` : ''}`);
 }
 
 // ---------------------------------------------------------------- main
+/** The suites to run: the one given, or the main suite and then the untrusted one. */
+function plannedRuns(o) {
+  const dirs = o.suite ? [o.suite] : [undefined, ...(!o.skipUntrusted && fs.existsSync(UNTRUSTED_SUITE_DIR) ? [UNTRUSTED_SUITE_DIR] : [])];
+  return dirs.map((dir) => {
+    const config = dir ? suiteConfig(dir) : {};
+    const trust = o.workspaceTrust ?? config.workspaceTrust ?? 'trusted';
+    const workspace = o.workspaceGiven || !config.workspace ? o.workspace : path.resolve(ROOT, config.workspace);
+    if (!fs.existsSync(workspace)) throw new Error(`workspace folder not found: ${workspace}`);
+    return { dir, untrusted: trust === 'untrusted', workspace };
+  });
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(path.join(o.extension, 'package.json'))) throw new Error(`no package.json in the extension folder ${o.extension}`);
   if (!fs.existsSync(o.workspace)) throw new Error(`workspace folder not found: ${o.workspace}`);
-
-  const tb = Date.now();
-  const bundle = await bundleSuite(o.suite);
-  log(`bundled ${bundle.tests.length} test file(s) into ${path.relative(ROOT, bundle.outDir)} in ${Date.now() - tb} ms`);
+  const runs = plannedRuns(o);
 
   const ipcDir = path.join(ROOT, 'out', 'vscode-queries');
   fs.rmSync(ipcDir, { recursive: true, force: true });
   fs.mkdirSync(ipcDir, { recursive: true });
-  const baseEnv = {
-    PLANMARK_REPO_ROOT: ROOT,
-    PLANMARK_TEST_WORKSPACE: o.workspace,
-    PLANMARK_TEST_MOCHA_TIMEOUT: process.env.PLANMARK_TEST_MOCHA_TIMEOUT || '60000',
-    ...(o.grep ? { PLANMARK_TEST_GREP: o.grep } : {}),
-  };
 
-  const attempts = o.backend === 'auto' ? ['electron', 'code-server'] : [o.backend];
-  const reasons = [];
-  for (const backend of attempts) {
-    try {
-      if (backend === 'electron') {
-        return await runElectron(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'electron' });
+  let attempts = o.backend === 'auto' ? ['electron', 'code-server'] : [o.backend];
+  let exitCode = 0;
+  for (const run of runs) {
+    const tb = Date.now();
+    const bundle = await bundleSuite(run.dir);
+    log(`bundled ${bundle.tests.length} test file(s) into ${path.relative(ROOT, bundle.outDir)} in ${Date.now() - tb} ms${run.untrusted ? ' (untrusted workspace)' : ''}`);
+    const baseEnv = {
+      PLANMARK_REPO_ROOT: ROOT,
+      PLANMARK_TEST_WORKSPACE: run.workspace,
+      PLANMARK_TEST_WORKSPACE_TRUST: run.untrusted ? 'untrusted' : 'trusted',
+      PLANMARK_TEST_MOCHA_TIMEOUT: process.env.PLANMARK_TEST_MOCHA_TIMEOUT || '60000',
+      ...(o.grep ? { PLANMARK_TEST_GREP: o.grep } : {}),
+      // A grep over several suites may match nothing in one of them.
+      ...(o.grep && runs.length > 1 ? { PLANMARK_TEST_ALLOW_EMPTY: '1' } : {}),
+    };
+    const reasons = [];
+    let code;
+    for (const backend of attempts) {
+      try {
+        if (backend === 'electron') {
+          code = await runElectron(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'electron' }, run);
+        } else {
+          const version = backend === 'code-server-latest'
+            ? LATEST_CODE_SERVER_VERSION
+            : process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
+          code = await runCodeServer(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir }, version, run);
+        }
+        // The next suites go straight to the back end that ran this one.
+        attempts = [backend];
+        break;
+      } catch (e) {
+        if (!(e instanceof Unavailable)) throw e;
+        reasons.push(`${backend}: ${e.message}`);
+        log(`${backend} back end unavailable: ${e.message}`);
       }
-      const version = backend === 'code-server-latest'
-        ? LATEST_CODE_SERVER_VERSION
-        : process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
-      return await runCodeServer(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir }, version);
-    } catch (e) {
-      if (!(e instanceof Unavailable)) throw e;
-      reasons.push(`${backend}: ${e.message}`);
-      log(`${backend} back end unavailable: ${e.message}`);
+    }
+    if (code === undefined) throw new Error(`no VS Code could run the tests:\n  ${reasons.join('\n  ')}`);
+    if (code !== 0) exitCode = code;
+  }
+  if (runs.length > 1 && totals.counted === runs.length) {
+    console.log(`vscode (all ${runs.length} suites): ${totals.passed} passed, ${totals.failed} failed`);
+    if (o.grep && totals.passed + totals.failed === 0) {
+      log(`no VS Code test matched --grep ${o.grep}`);
+      return 1;
     }
   }
-  throw new Error(`no VS Code could run the tests:\n  ${reasons.join('\n  ')}`);
+  return exitCode;
 }
 
 const timeoutS = Number(process.env.PLANMARK_TEST_TIMEOUT) || 600;

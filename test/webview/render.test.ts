@@ -311,66 +311,143 @@ describe('graph webview in chromium', () => {
 });
 
 describe('hostile plan text in chromium', () => {
-  it('renders hostile labels as text: no script runs, no element is injected, no CSP violation', async () => {
+  // 'mermaid': mermaid draws (the default below DIRECT_THRESHOLD nodes); 'direct': the SVG is
+  // built without mermaid (the default for large graphs), forced here on the small hostile plan.
+  for (const engine of ['mermaid', 'direct'] as const) {
+    it(`renders hostile labels as text: no script runs, no element is injected, no CSP violation (${engine})`, async () => {
+      const wp = await openWebview(browser, server);
+      try {
+        await wp.setEngine(engine);
+        const p = hostilePayload();
+        const r = await wp.renderPayload(p);
+        assert.equal(r.nodes, p.nodes.length);
+        assert.equal(r.edges, p.edges.length);
+        // Group by step too (hostile step titles become subgraph labels).
+        await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
+        // The ELK layout builds its labels through the same path; render it there too.
+        await wp.setLayout('elk');
+        const elk = await wp.renderPayload(p);
+        assert.equal(elk.layout, 'elk');
+        assert.equal(elk.engine, engine);
+        // Hover every node so each tooltip (dependencies, problems) is built.
+        for (const n of await domNodes(wp)) await wp.page.mouse.move(n.x, n.y);
+        await wp.send({ type: 'stale', reason: '<img src=x onerror="window.__pwned=11">' });
+        const none = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('<img src=x onerror=window.__pwned=12>'));
+        assert.equal(none.nodes, 0);
+        const all = await wp.waitForRender(async () => {
+          await wp.page.getByRole('searchbox').fill('');
+          await wp.page.getByRole('searchbox').press('Enter');
+        });
+        assert.equal(all.nodes, p.nodes.length);
+        const result = await wp.page.evaluate(() => ({
+          pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+          imgs: document.querySelectorAll('img').length,
+          scripts: document.querySelectorAll('script').length,
+          foreignScripts: document.querySelectorAll('svg script, foreignObject script, svg iframe').length,
+          handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
+            Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith('on')),
+          ).length,
+          text: document.querySelector('.pm-canvas')?.textContent ?? '',
+        }));
+        assert.equal(result.pwned, undefined, 'no injected script ran');
+        assert.equal(result.imgs, 0, 'no <img> created');
+        assert.equal(result.scripts, 1, 'only our bundle');
+        assert.equal(result.foreignScripts, 0);
+        assert.equal(result.handlers, 0, 'no on* attributes anywhere');
+        assert.ok(result.text.includes('<img src=x onerror="window.__pwned=1">'), 'hostile label shown as text');
+        assert.ok(result.text.includes('"]; click TASK_001 call evil()'));
+        assert.ok(result.text.includes('%%{init: {"securityLevel":"loose"}}%%'));
+        assert.ok(result.text.includes('<img src=x onerror="window.__pwned=7"> step'), 'step title as text');
+        const violations = await wp.cspViolations();
+        assert.equal(violations.filter((v) => v.directive.startsWith('script-src')).length, 0, JSON.stringify(violations));
+        assert.deepEqual(violations, []);
+        assert.deepEqual(wp.errors, []);
+      } finally {
+        await wp.close();
+      }
+    });
+  }
+});
+
+describe('large graphs in chromium', () => {
+  it('draws large graphs without mermaid, with the same classes, dashes, clicks, hovers and exports', async () => {
     const wp = await openWebview(browser, server);
     try {
-      const p = hostilePayload();
+      const p = makePayload(160, { cycle: true, undefinedTask: true });
       const r = await wp.renderPayload(p);
+      assert.equal(r.engine, 'direct');
+      assert.equal(r.layout, 'elk');
       assert.equal(r.nodes, p.nodes.length);
       assert.equal(r.edges, p.edges.length);
-      // Group by step too (hostile step titles become subgraph labels).
+      const nodes = await domNodes(wp);
+      assert.equal(nodes.length, p.nodes.length);
+      for (const n of nodes) {
+        const task = p.nodes[n.index]!;
+        assert.ok(n.text.startsWith(task.id + ' '), `${n.text} is ${task.id}`);
+        assert.equal(n.classes.includes('pmError'), task.inCycle || !task.defined, `${task.id} error class`);
+        if (task.inCycle) assert.ok(n.classes.includes('pmCycle'));
+        if (!task.defined) assert.ok(n.classes.includes('pmUndefined'));
+        if (task.critical && !task.inCycle) assert.ok(n.classes.includes('pmCritical'), `${task.id} critical`);
+      }
+      const stroke = (cls: string) =>
+        wp.page.evaluate((c) => getComputedStyle(document.querySelector(`.pm-canvas svg g.node.${c} rect`)!).stroke, cls);
+      assert.equal(await stroke('pmError'), 'rgb(248, 81, 73)', 'error nodes in the theme error colour');
+      const edges = await domEdges(wp);
+      assert.equal(edges.length, p.edges.length);
+      let dashed = 0;
+      for (const e of edges) {
+        const edge = p.edges.find((x) => x.from === p.nodes[e.from]!.id && x.to === p.nodes[e.to]!.id)!;
+        assert.ok(edge, `${e.from} -> ${e.to}`);
+        if (edge.source === 'both') {
+          assert.ok(!e.classes.includes('pm-edge-single'));
+          assert.ok(e.dash === 'none' || /^0(px)?(, 0(px)?)*$/.test(e.dash), `solid: ${e.dash}`);
+        } else {
+          dashed++;
+          assert.ok(e.classes.includes('pm-edge-single') && e.classes.includes('edge-pattern-dotted'));
+          assert.notEqual(e.dash, 'none');
+        }
+        if (edge.critical && !edge.inCycle) assert.ok(e.classes.includes('pm-edge-critical'));
+        if (edge.inCycle) assert.ok(e.classes.includes('pm-edge-cycle'));
+      }
+      assert.ok(dashed >= 10);
+
+      const target = nodes.find((n) => p.nodes[n.index]!.id === taskId(2))!;
+      await wp.page.mouse.move(target.x, target.y);
+      assert.match((await wp.page.locator('.pm-tooltip').textContent()) ?? '', /TASK_003[\s\S]*Depends on:[\s\S]*TASK_002/);
+      assert.ok(await wp.page.locator('.pm-canvas svg.pm-has-hover g.node.pm-related').count() >= 2, 'related nodes marked');
+      await wp.page.mouse.click(target.x, target.y);
+      assert.deepEqual(await lastOf(wp, 'reveal'), { type: 'reveal', taskId: taskId(2) });
+      await wp.send({ type: 'highlight', taskId: taskId(100) });
+      await wp.page.waitForSelector('.pm-canvas g.node.pm-highlight');
+
+      await wp.page.getByRole('button', { name: 'SVG' }).click();
+      const svg = (await lastOf(wp, 'exportSvg'))!.svg;
+      assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg[\s>]/);
+      assert.ok(svg.includes('TASK_160'));
+      assert.match(svg, /\.node\.pmError rect\{stroke:#f85149/, 'class colours travel with the export');
+
+      // Grouped by step and left-right: step boxes, every node still drawn.
       await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
-      // The ELK layout builds its labels through the same path; render it there too.
-      await wp.setLayout('elk');
-      assert.equal((await wp.renderPayload(p)).layout, 'elk');
-      // Hover every node so each tooltip (dependencies, problems) is built.
-      for (const n of await domNodes(wp)) await wp.page.mouse.move(n.x, n.y);
-      await wp.send({ type: 'stale', reason: '<img src=x onerror="window.__pwned=11">' });
-      const none = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('<img src=x onerror=window.__pwned=12>'));
-      assert.equal(none.nodes, 0);
-      const all = await wp.waitForRender(async () => {
-        await wp.page.getByRole('searchbox').fill('');
-        await wp.page.getByRole('searchbox').press('Enter');
-      });
-      assert.equal(all.nodes, p.nodes.length);
-      const result = await wp.page.evaluate(() => ({
-        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-        imgs: document.querySelectorAll('img').length,
-        scripts: document.querySelectorAll('script').length,
-        foreignScripts: document.querySelectorAll('svg script, foreignObject script, svg iframe').length,
-        handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
-          Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith('on')),
-        ).length,
-        text: document.querySelector('.pm-canvas')?.textContent ?? '',
-      }));
-      assert.equal(result.pwned, undefined, 'no injected script ran');
-      assert.equal(result.imgs, 0, 'no <img> created');
-      assert.equal(result.scripts, 1, 'only our bundle');
-      assert.equal(result.foreignScripts, 0);
-      assert.equal(result.handlers, 0, 'no on* attributes anywhere');
-      assert.ok(result.text.includes('<img src=x onerror="window.__pwned=1">'), 'hostile label shown as text');
-      assert.ok(result.text.includes('"]; click TASK_001 call evil()'));
-      assert.ok(result.text.includes('%%{init: {"securityLevel":"loose"}}%%'));
-      assert.ok(result.text.includes('<img src=x onerror="window.__pwned=7"> step'), 'step title as text');
-      const violations = await wp.cspViolations();
-      assert.equal(violations.filter((v) => v.directive.startsWith('script-src')).length, 0, JSON.stringify(violations));
-      assert.deepEqual(violations, []);
+      const grouped = await wp.waitForRender(() => wp.page.getByRole('button', { name: /Direction: Top-down/ }).click());
+      assert.equal(grouped.engine, 'direct');
+      assert.equal(grouped.nodes, p.nodes.length);
+      assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), p.steps.length);
       assert.deepEqual(wp.errors, []);
+      assert.deepEqual(await wp.cspViolations(), []);
     } finally {
       await wp.close();
     }
   });
-});
 
-describe('large graphs in chromium', () => {
   it('renders 1,000 tasks', async (t) => {
     const wp = await openWebview(browser, server);
     try {
       const p = makePayload(1000);
       const t0 = Date.now();
       const r = await wp.renderPayload(p);
-      t.diagnostic(`1,000 tasks: ${r.ms} ms in the webview (${Date.now() - t0} ms wall), layout ${r.layout}`);
+      t.diagnostic(`1,000 tasks: ${r.ms} ms in the webview (${Date.now() - t0} ms wall), ${r.engine}, layout ${r.layout}`);
       assert.equal(r.nodes, 1000);
+      assert.equal(r.engine, 'direct');
       assert.equal(r.edges, p.edges.length);
       assert.equal(r.layout, 'elk');
       assert.deepEqual(wp.errors, []);

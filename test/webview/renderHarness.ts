@@ -188,6 +188,9 @@ export interface CspViolation {
 }
 
 type RenderedMessage = Extract<WebviewToExtensionMessage, { type: 'rendered' }>;
+export type LayoutOption = 'auto' | 'dagre' | 'elk';
+/** Who draws: mermaid, the direct SVG builder, or 'auto' (direct from DIRECT_THRESHOLD nodes). */
+export type EngineOption = 'auto' | 'mermaid' | 'direct';
 
 /** One open webview page with helpers. */
 export class WebviewPage {
@@ -217,7 +220,7 @@ export class WebviewPage {
   }
 
   /** Runs `action` and waits for the next `rendered` message. */
-  async waitForRender(action: () => Promise<void>, timeout = 180_000): Promise<RenderedMessage & { layout: string }> {
+  async waitForRender(action: () => Promise<void>, timeout = 180_000): Promise<RenderedMessage & { layout: string; engine: string }> {
     const before = await this.renderedCount();
     await action();
     await this.page.waitForFunction(
@@ -227,18 +230,26 @@ export class WebviewPage {
     );
     const all = await this.posted();
     const rendered = all.filter((m): m is RenderedMessage => m.type === 'rendered')[before]!;
-    const layout = await this.page.evaluate(() => document.querySelector<HTMLElement>('.pm-viewport')?.dataset.layout ?? '');
-    return { ...rendered, layout };
+    const { layout, engine } = await this.page.evaluate(() => {
+      const d = document.querySelector<HTMLElement>('.pm-viewport')?.dataset;
+      return { layout: d?.layout ?? '', engine: d?.engine ?? '' };
+    });
+    return { ...rendered, layout, engine };
   }
 
   /** Posts a graph and waits until it is drawn. */
-  renderPayload(payload: GraphPayload): Promise<RenderedMessage & { layout: string }> {
+  renderPayload(payload: GraphPayload): Promise<RenderedMessage & { layout: string; engine: string }> {
     return this.waitForRender(() => this.send({ type: 'graph', payload }));
   }
 
   /** Forces the layout ('auto' | 'dagre' | 'elk') for the following renders. */
   async setLayout(layout: 'auto' | 'dagre' | 'elk'): Promise<void> {
     await this.page.evaluate((l) => (window as unknown as { __planmarkSetLayout: (l: string) => void }).__planmarkSetLayout(l), layout);
+  }
+
+  /** Forces who draws ('auto' | 'mermaid' | 'direct') the following renders. */
+  async setEngine(engine: EngineOption): Promise<void> {
+    await this.page.evaluate((e) => (window as unknown as { __planmarkSetEngine: (e: string) => void }).__planmarkSetEngine(e), engine);
   }
 
   close(): Promise<void> {
@@ -295,6 +306,7 @@ export interface RenderMeasurement {
   nodes: number;
   edges: number;
   layout: string;
+  engine: string;
 }
 
 /**
@@ -309,6 +321,10 @@ export async function renderInChromium(
     layout?: 'auto' | 'dagre' | 'elk';
     /** Layout per payload (overrides `layout`), e.g. to interleave dagre and ELK runs. */
     layouts?: ('auto' | 'dagre' | 'elk')[];
+    /** Engine for every payload (default 'auto'). */
+    engine?: EngineOption;
+    /** Engine per payload (overrides `engine`), e.g. to interleave mermaid and direct runs. */
+    engines?: EngineOption[];
     theme?: ThemeName;
   } = {},
 ): Promise<RenderMeasurement[]> {
@@ -317,6 +333,7 @@ export async function renderInChromium(
   try {
     const wp = await openWebview(browser, server, { theme: options.theme });
     await wp.setLayout(options.layout ?? 'auto');
+    await wp.setEngine(options.engine ?? 'auto');
     await wp.renderPayload({
       uri: 'file:///warmup.md',
       version: 0,
@@ -331,9 +348,11 @@ export async function renderInChromium(
     for (const [i, payload] of payloads.entries()) {
       const layout = options.layouts?.[i];
       if (layout) await wp.setLayout(layout);
+      const engine = options.engines?.[i];
+      if (engine) await wp.setEngine(engine);
       const t0 = Date.now();
       const r = await wp.renderPayload(payload);
-      out.push({ ms: r.ms, wallMs: Date.now() - t0, nodes: r.nodes, edges: r.edges, layout: r.layout });
+      out.push({ ms: r.ms, wallMs: Date.now() - t0, nodes: r.nodes, edges: r.edges, layout: r.layout, engine: r.engine });
     }
     if (wp.errors.length) throw new Error(`page errors: ${wp.errors.join('; ')}`);
     return out;

@@ -52,6 +52,8 @@ export interface MermaidEdgeInfo {
 export interface MermaidGraph {
   /** Mermaid flowchart source. */
   source: string;
+  /** The same graph as data, for the direct SVG renderer. */
+  model: GraphModel;
   /** Mermaid node ID (`n0`, ...) -> task ID. */
   nodeIds: Map<string, string>;
   /** Task ID -> mermaid node ID (only tasks that are drawn). */
@@ -80,8 +82,13 @@ export const NODE_CLASSES = {
 
 const MAX_LABEL = 80;
 
-/** Escapes untrusted text for use inside a double-quoted mermaid label. */
-export function escapeMermaidLabel(text: string, maxLength = MAX_LABEL): string {
+/**
+ * Normalises untrusted text for display: drops bidi controls, collapses whitespace, keeps
+ * `fa:fa-name` from becoming a mermaid icon and truncates to `maxLength` characters.
+ * The result is plain text (not escaped): the direct SVG renderer puts it into `textContent`,
+ * `escapeMermaidLabel` escapes it for the mermaid source.
+ */
+export function normalizeLabel(text: string, maxLength = MAX_LABEL): string {
   // Bidi embedding/override/isolate controls could make a label display reversed text.
   let s = String(text)
     .replace(/[\u202a-\u202e\u2066-\u2069]/gu, '')
@@ -92,6 +99,11 @@ export function escapeMermaidLabel(text: string, maxLength = MAX_LABEL): string 
   s = s.replace(/(fa[bklrs]?):(?=fa-)/giu, '$1\u2060:');
   const chars = Array.from(s);
   if (chars.length > maxLength) s = chars.slice(0, maxLength - 1).join('') + '\u2026';
+  return s;
+}
+
+/** Escapes normalised text (see normalizeLabel) for use inside a double-quoted mermaid label. */
+function escapeNormalized(s: string): string {
   let out = '';
   for (const ch of s) {
     if (ch === ' ' || /^[\p{L}\p{N}]$/u.test(ch)) {
@@ -105,23 +117,28 @@ export function escapeMermaidLabel(text: string, maxLength = MAX_LABEL): string 
   return out;
 }
 
+/** Escapes untrusted text for use inside a double-quoted mermaid label. */
+export function escapeMermaidLabel(text: string, maxLength = MAX_LABEL): string {
+  return escapeNormalized(normalizeLabel(text, maxLength));
+}
+
 function formatHours(h: number): string {
   const r = Math.round(h * 100) / 100;
   return `${r}h`;
 }
 
-function nodeLabel(node: GraphNode): string {
+/** The lines a node shows (normalised plain text): ID with hours and markers, then the label. */
+function nodeLines(node: GraphNode): string[] {
   let head = node.id;
   if (typeof node.hours === 'number' && Number.isFinite(node.hours) && node.hours > 0) {
     head += ` \u00b7 ${formatHours(node.hours)}`;
   }
   if (!node.defined) head += ' (undefined)';
   if (node.inCycle) head += ' \u27f3';
-  const lines = [escapeMermaidLabel(head)];
+  const lines = [normalizeLabel(head)];
   const label = (node.label ?? '').replace(/\s+/gu, ' ').trim();
-  if (label && label !== node.id) lines.push(escapeMermaidLabel(label));
-  // `<br/>` is our own markup, never plan text (plan text cannot contain a raw `<`).
-  return lines.join('<br/>');
+  if (label && label !== node.id) lines.push(normalizeLabel(label));
+  return lines;
 }
 
 function placeholderNode(id: string): GraphNode {
@@ -174,15 +191,58 @@ export function filterTasks(
   return { keep, matches };
 }
 
+/** A node to draw: generated key, task ID, display lines and classes (NODE_CLASSES values). */
+export interface ModelNode {
+  /** Mermaid node ID (`n0`, ...). */
+  key: string;
+  task: string;
+  /** Normalised plain-text lines (never escaped): `TASK_001 · 4h`, then the label. */
+  lines: string[];
+  /** Classes in declaration order (later ones win): match, critical, problem, error, undefined, cycle. */
+  classes: string[];
+  /** Key of the step box (`s0`, ...) holding the node, when grouping by steps. */
+  cluster?: string;
+}
+
+export interface ModelCluster {
+  key: string;
+  /** Normalised plain-text title. */
+  title: string;
+  /** Keys of the member nodes, in drawing order. */
+  nodes: string[];
+}
+
+/** What the view draws, independent of the drawing engine (mermaid source or direct SVG). */
+export interface GraphModel {
+  direction: 'TD' | 'LR';
+  /** Nodes in payload order (the order of their keys). */
+  nodes: ModelNode[];
+  clusters: ModelCluster[];
+  edges: MermaidEdgeInfo[];
+  /** Validated colours. */
+  colors: GraphColors;
+}
+
+const CLASS_ORDER = [
+  NODE_CLASSES.match,
+  NODE_CLASSES.critical,
+  NODE_CLASSES.problem,
+  NODE_CLASSES.error,
+  NODE_CLASSES.undefined,
+  NODE_CLASSES.cycle,
+] as const;
+
 export function graphToMermaid(
   payload: GraphPayload,
   view: GraphView,
   colors: Partial<GraphColors> = {},
 ): MermaidGraph {
-  const cError = safeColor(colors.error, DEFAULT_COLORS.error);
-  const cCritical = safeColor(colors.critical, DEFAULT_COLORS.critical);
-  const cMatch = safeColor(colors.match, DEFAULT_COLORS.match);
-  const cWarning = safeColor(colors.warning, DEFAULT_COLORS.warning);
+  const c: GraphColors = {
+    error: safeColor(colors.error, DEFAULT_COLORS.error),
+    critical: safeColor(colors.critical, DEFAULT_COLORS.critical),
+    match: safeColor(colors.match, DEFAULT_COLORS.match),
+    warning: safeColor(colors.warning, DEFAULT_COLORS.warning),
+  };
   const direction = view.direction === 'LR' ? 'LR' : 'TD';
   const { keep, matches } = filterTasks(payload, view.filter);
   const matchSet = new Set(matches);
@@ -204,40 +264,44 @@ export function graphToMermaid(
 
   const nodeIds = new Map<string, string>();
   const taskNodes = new Map<string, string>();
-  nodes.forEach((n, i) => {
+  const modelNodes: ModelNode[] = nodes.map((n, i) => {
     nodeIds.set(`n${i}`, n.id);
     taskNodes.set(n.id, `n${i}`);
+    const classes: string[] = [];
+    if (matchSet.has(n.id)) classes.push(NODE_CLASSES.match);
+    if (n.critical && n.defined && !n.inCycle) classes.push(NODE_CLASSES.critical);
+    if (n.defined && !n.inCycle && (n.problems?.length ?? 0) > 0) classes.push(NODE_CLASSES.problem);
+    if (!n.defined || n.inCycle) classes.push(NODE_CLASSES.error);
+    if (!n.defined) classes.push(NODE_CLASSES.undefined);
+    if (n.inCycle) classes.push(NODE_CLASSES.cycle);
+    return { key: `n${i}`, task: n.id, lines: nodeLines(n), classes };
   });
 
-  const lines: string[] = [`flowchart ${direction}`];
-  const decl = (n: GraphNode, indent: string) => `${indent}${taskNodes.get(n.id)}["${nodeLabel(n)}"]`;
-
+  // Step boxes: one per step with members, in step order; other nodes stay loose.
+  const clusters: ModelCluster[] = [];
+  let loose: ModelNode[] = modelNodes;
   if (view.groupBySteps && payload.steps.length > 0) {
-    const grouped = new Map<number, GraphNode[]>();
+    const grouped = new Map<number, ModelNode[]>();
     const stepIndexByTitle = new Map<string, number>();
     payload.steps.forEach((s, i) => {
       if (!stepIndexByTitle.has(s.title)) stepIndexByTitle.set(s.title, i);
     });
-    const loose: GraphNode[] = [];
-    for (const n of nodes) {
+    loose = [];
+    nodes.forEach((n, i) => {
       let si = n.step !== undefined ? stepIndexByTitle.get(n.step) : undefined;
       if (si === undefined) {
         si = payload.steps.findIndex((s) => s.tasks.includes(n.id));
         if (si < 0) si = undefined;
       }
-      if (si === undefined) loose.push(n);
-      else (grouped.get(si) ?? grouped.set(si, []).get(si)!).push(n);
-    }
+      if (si === undefined) loose.push(modelNodes[i]!);
+      else (grouped.get(si) ?? grouped.set(si, []).get(si)!).push(modelNodes[i]!);
+    });
     payload.steps.forEach((s, i) => {
       const members = grouped.get(i);
       if (!members || members.length === 0) return;
-      lines.push(`  subgraph s${i}["${escapeMermaidLabel(s.title, 100)}"]`);
-      for (const n of members) lines.push(decl(n, '    '));
-      lines.push('  end');
+      for (const m of members) m.cluster = `s${i}`;
+      clusters.push({ key: `s${i}`, title: normalizeLabel(s.title, 100), nodes: members.map((m) => m.key) });
     });
-    for (const n of loose) lines.push(decl(n, '  '));
-  } else {
-    for (const n of nodes) lines.push(decl(n, '  '));
   }
 
   const edges: MermaidEdgeInfo[] = [];
@@ -259,46 +323,12 @@ export function graphToMermaid(
       critical: !!e.critical,
       inCycle: !!e.inCycle,
     });
-    lines.push(`  ${a} ${e.source === 'both' ? '-->' : '-.->'} ${b}`);
   }
 
-  // Class colours come from the webview theme (validated hex) so exports look like the view.
-  // Later classes win, so errors are declared and assigned last.
-  lines.push(`  classDef pmMatch stroke:${cMatch},stroke-width:4px`);
-  lines.push(`  classDef pmCritical stroke:${cCritical},stroke-width:3px`);
-  lines.push(`  classDef pmProblem stroke:${cWarning},stroke-width:2px`);
-  lines.push(`  classDef pmError stroke:${cError},stroke-width:3px`);
-  lines.push('  classDef pmUndefined stroke-dasharray:5 3');
-  lines.push(`  classDef pmCycle stroke:${cError},stroke-width:3px`);
-  const classed = (pred: (n: GraphNode) => boolean, cls: string) => {
-    const ids = nodes.filter(pred).map((n) => taskNodes.get(n.id)!);
-    // Chunk long lists to keep lines reasonable.
-    for (let i = 0; i < ids.length; i += 200) lines.push(`  class ${ids.slice(i, i + 200).join(',')} ${cls}`);
-  };
-  classed((n) => matchSet.has(n.id), NODE_CLASSES.match);
-  classed((n) => n.critical && n.defined && !n.inCycle, NODE_CLASSES.critical);
-  classed((n) => n.defined && !n.inCycle && (n.problems?.length ?? 0) > 0, NODE_CLASSES.problem);
-  classed((n) => !n.defined || n.inCycle, NODE_CLASSES.error);
-  classed((n) => !n.defined, NODE_CLASSES.undefined);
-  classed((n) => n.inCycle, NODE_CLASSES.cycle);
-
-  // One linkStyle line per distinct style (edges stated in one source only are dashed).
-  const styleGroups = new Map<string, number[]>();
-  for (const e of edges) {
-    const parts: string[] = [];
-    if (e.inCycle) parts.push(`stroke:${cError}`, 'stroke-width:2px');
-    else if (e.critical) parts.push(`stroke:${cCritical}`, 'stroke-width:3px');
-    if (e.source !== 'both') parts.push('stroke-dasharray:6 4');
-    if (parts.length === 0) continue;
-    const style = parts.join(',');
-    (styleGroups.get(style) ?? styleGroups.set(style, []).get(style)!).push(e.index);
-  }
-  for (const [style, idx] of styleGroups) {
-    for (let i = 0; i < idx.length; i += 200) lines.push(`  linkStyle ${idx.slice(i, i + 200).join(',')} ${style}`);
-  }
-
+  const model: GraphModel = { direction, nodes: modelNodes, clusters, edges, colors: c };
   return {
-    source: lines.join('\n') + '\n',
+    source: modelToMermaid(model, loose),
+    model,
     nodeIds,
     taskNodes,
     edges,
@@ -307,4 +337,55 @@ export function graphToMermaid(
     matches,
     filterMatched: !keep || matches.length > 0,
   };
+}
+
+/** Writes the mermaid flowchart source of a model (`loose`: the nodes outside step boxes). */
+function modelToMermaid(model: GraphModel, loose: ModelNode[]): string {
+  const c = model.colors;
+  const byKey = new Map(model.nodes.map((n) => [n.key, n]));
+  const lines: string[] = [`flowchart ${model.direction}`];
+  // `<br/>` is our own markup, never plan text (plan text cannot contain a raw `<`).
+  const decl = (n: ModelNode, indent: string) => `${indent}${n.key}["${n.lines.map(escapeNormalized).join('<br/>')}"]`;
+  for (const cl of model.clusters) {
+    lines.push(`  subgraph ${cl.key}["${escapeNormalized(cl.title)}"]`);
+    for (const k of cl.nodes) lines.push(decl(byKey.get(k)!, '    '));
+    lines.push('  end');
+  }
+  for (const n of loose) lines.push(decl(n, '  '));
+
+  for (const e of model.edges) lines.push(`  ${e.fromNode} ${e.source === 'both' ? '-->' : '-.->'} ${e.toNode}`);
+
+  // Class colours come from the webview theme (validated hex) so exports look like the view.
+  // Later classes win, so errors are declared and assigned last.
+  lines.push(`  classDef pmMatch stroke:${c.match},stroke-width:4px`);
+  lines.push(`  classDef pmCritical stroke:${c.critical},stroke-width:3px`);
+  lines.push(`  classDef pmProblem stroke:${c.warning},stroke-width:2px`);
+  lines.push(`  classDef pmError stroke:${c.error},stroke-width:3px`);
+  lines.push('  classDef pmUndefined stroke-dasharray:5 3');
+  lines.push(`  classDef pmCycle stroke:${c.error},stroke-width:3px`);
+  for (const cls of CLASS_ORDER) {
+    const ids = model.nodes.filter((n) => n.classes.includes(cls)).map((n) => n.key);
+    // Chunk long lists to keep lines reasonable.
+    for (let i = 0; i < ids.length; i += 200) lines.push(`  class ${ids.slice(i, i + 200).join(',')} ${cls}`);
+  }
+
+  // One linkStyle line per distinct style (edges stated in one source only are dashed).
+  const styleGroups = new Map<string, number[]>();
+  for (const e of model.edges) {
+    const style = edgeStyle(e, c);
+    if (style) (styleGroups.get(style) ?? styleGroups.set(style, []).get(style)!).push(e.index);
+  }
+  for (const [style, idx] of styleGroups) {
+    for (let i = 0; i < idx.length; i += 200) lines.push(`  linkStyle ${idx.slice(i, i + 200).join(',')} ${style}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The linkStyle of an edge ('' for a plain one). */
+function edgeStyle(e: MermaidEdgeInfo, c: GraphColors): string {
+  const parts: string[] = [];
+  if (e.inCycle) parts.push(`stroke:${c.error}`, 'stroke-width:2px');
+  else if (e.critical) parts.push(`stroke:${c.critical}`, 'stroke-width:3px');
+  if (e.source !== 'both') parts.push('stroke-dasharray:6 4');
+  return parts.join(',');
 }

@@ -11,7 +11,7 @@ import type {
 import { pngDataUrl, svgDocument } from './exporter';
 import { DEFAULT_VIEW_STATE, parseExtensionMessage, parseViewState } from './messages';
 import { PanZoom } from './panzoom';
-import { renderGraph, type LayoutChoice, type RenderedGraph } from './renderer';
+import { renderGraph, type EngineChoice, type LayoutChoice, type RenderedGraph } from './renderer';
 import { readTheme, toHex, type ThemeInfo, type ThemeKind } from './theme';
 import { Tooltip } from './tooltip';
 
@@ -64,6 +64,7 @@ class GraphApp {
   private fitNext = false;
   private statePostTimer: ReturnType<typeof setTimeout> | undefined;
   private layoutChoice: LayoutChoice = 'auto';
+  private engineChoice: EngineChoice = 'auto';
 
   private readonly viewport: HTMLDivElement;
   private readonly canvas: HTMLDivElement;
@@ -305,6 +306,7 @@ class GraphApp {
         { direction: this.state.direction, groupBySteps: this.state.groupBySteps, filter: this.state.filter },
         this.theme,
         this.layoutChoice,
+        this.engineChoice,
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -338,6 +340,7 @@ class GraphApp {
     this.updateStatus(payload, result);
     const ms = Math.round(performance.now() - t0);
     this.viewport.dataset.layout = result.layout;
+    this.viewport.dataset.engine = result.engine;
     this.viewport.dataset.mermaidMs = String(Math.round(result.mermaidMs));
     this.post({ type: 'rendered', nodes: result.nodes.size, edges: result.edges.length, ms });
   }
@@ -455,14 +458,23 @@ class GraphApp {
   setLayout(choice: LayoutChoice): void {
     this.layoutChoice = choice;
   }
+
+  /** For tests and benchmarks: force who draws the next renders ('auto' picks by size). */
+  setEngine(choice: EngineChoice): void {
+    this.engineChoice = choice;
+  }
 }
 
 function start(): void {
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
   const app = new GraphApp(root);
   // Test/bench hook (not reachable by plan text: nothing in the page evaluates plan content).
-  (window as unknown as { __planmarkSetLayout?: (c: LayoutChoice) => void }).__planmarkSetLayout = (c) =>
-    app.setLayout(c === 'dagre' || c === 'elk' ? c : 'auto');
+  const hooks = window as unknown as {
+    __planmarkSetLayout?: (c: LayoutChoice) => void;
+    __planmarkSetEngine?: (c: EngineChoice) => void;
+  };
+  hooks.__planmarkSetLayout = (c) => app.setLayout(c === 'dagre' || c === 'elk' ? c : 'auto');
+  hooks.__planmarkSetEngine = (c) => app.setEngine(c === 'mermaid' || c === 'direct' ? c : 'auto');
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

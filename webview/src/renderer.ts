@@ -2,11 +2,15 @@
 // render call, inert parsing + scrubbing of the returned SVG and tagging of nodes/edges.
 import type { Mermaid, MermaidConfig } from 'mermaid' with { 'resolution-mode': 'import' };
 import type { GraphPayload } from '../../shared/protocol';
+import { renderDirect } from './directRenderer';
 import { graphToMermaid, type GraphView, type MermaidEdgeInfo, type MermaidGraph } from './graphToMermaid';
 import type { ThemeInfo } from './theme';
 
 export type LayoutName = 'dagre' | 'elk';
 export type LayoutChoice = LayoutName | 'auto';
+/** Who draws: mermaid (render + sanitise + re-parse) or the direct SVG builder (directRenderer.ts). */
+export type EngineName = 'mermaid' | 'direct';
+export type EngineChoice = EngineName | 'auto';
 
 /**
  * Node count from which the ELK layout is used. Measured in headless chromium with
@@ -18,7 +22,35 @@ export type LayoutChoice = LayoutName | 'auto';
  */
 export const ELK_THRESHOLD = 150;
 
+/**
+ * Node count from which the graph is drawn directly (ELK/dagre layout + DOM-built SVG, see
+ * directRenderer.ts) instead of by mermaid. Measured in headless chromium (2 cores, busy,
+ * test/webview/measureRender.ts, same run): mermaid 500 tasks ~2.5 s, 1,000 ~5 s; direct
+ * ~0.3-0.4 s and ~0.6-0.8 s. Smaller graphs keep mermaid's drawing (curved dagre edges, HTML
+ * labels), which is fast enough there (~0.3 s at 100 tasks).
+ */
+export const DIRECT_THRESHOLD = 150;
+
 let mermaidPromise: Promise<Mermaid> | undefined;
+
+/** Top-level sections of mermaid's default configuration that a flowchart reads. */
+const FLOWCHART_SECTIONS = new Set(['flowchart', 'elk', 'secure', 'themeVariables', 'swimlane']);
+
+/**
+ * Mermaid deep-copies its whole configuration (getConfig) several times per node and per edge;
+ * the defaults of the ~25 other diagram types are 60% of it. Emptying those sections (the
+ * webview only draws flowcharts) makes every copy cheaper: 100 tasks 459 -> 313 ms, 500 tasks
+ * 2.5 -> 1.7 s (same run). The top level of defaultConfig is frozen, the sections are not;
+ * arrays (`secure`, the keys directives may not override) and frozen sections are kept.
+ */
+export function pruneMermaidDefaults(mermaid: Mermaid): void {
+  const defaults = (mermaid.mermaidAPI as unknown as { defaultConfig?: Record<string, unknown> } | undefined)?.defaultConfig;
+  if (!defaults) return;
+  for (const [key, value] of Object.entries(defaults)) {
+    if (FLOWCHART_SECTIONS.has(key) || !value || typeof value !== 'object' || Array.isArray(value) || Object.isFrozen(value)) continue;
+    for (const k of Object.keys(value)) delete (value as Record<string, unknown>)[k];
+  }
+}
 
 /** Loads mermaid and registers the ELK layout (once). */
 export function loadMermaid(): Promise<Mermaid> {
@@ -28,6 +60,7 @@ export function loadMermaid(): Promise<Mermaid> {
       import('@mermaid-js/layout-elk'),
     ]);
     mermaid.registerLayoutLoaders(elkLayouts);
+    pruneMermaidDefaults(mermaid);
     return mermaid;
   })();
   return mermaidPromise;
@@ -56,6 +89,7 @@ export interface RenderedGraph {
   svg: SVGSVGElement | null;
   graph: MermaidGraph;
   layout: LayoutName;
+  engine: EngineName;
   width: number;
   height: number;
   /** Task ID -> node element. */
@@ -64,11 +98,13 @@ export interface RenderedGraph {
   taskOf: WeakMap<Element, string>;
   /** Edge path elements with what they stand for. */
   edges: { el: SVGPathElement; info: MermaidEdgeInfo }[];
-  /** Milliseconds spent in mermaid.render. */
+  /** Milliseconds spent drawing: mermaid.render, or layout + SVG building for the direct engine. */
   mermaidMs: number;
 }
 
 let renderCounter = 0;
+/** The configuration mermaid was last initialised with (re-initialise only when it changes). */
+let initializedWith = '';
 
 const DANGEROUS_ELEMENTS = 'script, iframe, object, embed, img, image, video, audio, source, link, meta, base, form, input, button, textarea, a, use';
 
@@ -102,16 +138,33 @@ export async function renderGraph(
   view: GraphView,
   theme: ThemeInfo,
   layoutChoice: LayoutChoice = 'auto',
+  engineChoice: EngineChoice = 'auto',
 ): Promise<RenderedGraph> {
   const graph = graphToMermaid(payload, view, theme.colors);
   const layout: LayoutName =
     layoutChoice === 'auto' ? (graph.nodeCount >= ELK_THRESHOLD ? 'elk' : 'dagre') : layoutChoice;
+  const engine: EngineName =
+    engineChoice === 'auto' ? (graph.nodeCount >= DIRECT_THRESHOLD ? 'direct' : 'mermaid') : engineChoice;
   if (graph.nodeCount === 0) {
-    return { svg: null, graph, layout, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), edges: [], mermaidMs: 0 };
+    return { svg: null, graph, layout, engine, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), edges: [], mermaidMs: 0 };
   }
-  const mermaid = await loadMermaid();
-  mermaid.initialize(mermaidConfig(theme, layout));
   const id = `pm-graph-${++renderCounter}`;
+  const ariaLabel = payload.title ? `Task graph: ${payload.title}` : 'Task graph';
+
+  if (engine === 'direct') {
+    const t0 = performance.now();
+    const d = await renderDirect(graph.model, theme, layout, id);
+    d.svg.setAttribute('aria-label', ariaLabel);
+    return { ...d, graph, layout, engine, mermaidMs: performance.now() - t0 };
+  }
+
+  const mermaid = await loadMermaid();
+  const config = mermaidConfig(theme, layout);
+  const configKey = JSON.stringify(config);
+  if (configKey !== initializedWith) {
+    mermaid.initialize(config);
+    initializedWith = configKey;
+  }
   const t0 = performance.now();
   let markup: string;
   try {
@@ -129,7 +182,7 @@ export async function renderGraph(
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
   svg.style.removeProperty('max-width');
-  svg.setAttribute('aria-label', payload.title ? `Task graph: ${payload.title}` : 'Task graph');
+  svg.setAttribute('aria-label', ariaLabel);
 
   const nodes = new Map<string, SVGGElement>();
   const taskOf = new WeakMap<Element, string>();
@@ -155,5 +208,5 @@ export async function renderGraph(
     edges.push({ el: p, info });
   }
 
-  return { svg, graph, layout, width, height, nodes, taskOf, edges, mermaidMs };
+  return { svg, graph, layout, engine, width, height, nodes, taskOf, edges, mermaidMs };
 }

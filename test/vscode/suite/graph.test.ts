@@ -187,6 +187,23 @@ suite('Planmark task graph (webview)', function () {
     await waitForSvg('the graph to drop TASK_005 after the revert', (s) => sameIds(s, before) && s.edges.length === 4);
   });
 
+  test('a graph opened with the cursor on a task highlights that task at once', async () => {
+    // Regression: the highlight used to wait for the cursor to move after the panel opened.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the graph panel to close', () => api.graphPanel() === undefined);
+    const document = await vscode.workspace.openTextDocument(fixture('vscode', 'graph.plan.md'));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    const row = document.getText().split(/\r?\n/).findIndex((l) => l.startsWith('| TASK_003 |'));
+    editor.selection = new vscode.Selection(row, 3, row, 3);
+    await vscode.commands.executeCommand('planmark.showTaskGraph', document.uri);
+    await waitForSvg('the SVG of graph.plan.md', (s) => s.nodes.length === 4);
+    const highlighted = await waitFor('a highlighted node', async () => {
+      const r = contentFrames(await queryFrames<string | null>(`(() => { const e = document.querySelector('.pm-canvas svg .pm-highlight'); return e ? e.textContent : null; })()`));
+      return r[0]?.value ?? undefined;
+    });
+    assert.match(highlighted, /TASK_003/);
+  });
+
   test('hostile labels and step titles render as text and never run', async () => {
     // Start on a harmless plan and plant traps in the webview frame: the panel keeps its page
     // when it follows another plan, so anything the hostile plan manages to run would hit them.
@@ -209,7 +226,7 @@ suite('Planmark task graph (webview)', function () {
     for (const label of labels) assert.ok(svg.text.includes(label), `"${label}" is shown as text in: ${svg.text}`);
 
     // Group by step: the step titles become subgraph labels, hostile ones included.
-    const clicked = await queryFrames<boolean>(
+    const clicked = await queryFrames<string | false | null>(
       `(() => { const b = [...document.querySelectorAll('.pm-toolbar button')].find((x) => x.textContent === 'Group by step'); if (!b) return false; b.click(); return b.getAttribute('aria-pressed'); })()`,
     );
     assert.ok(clicked.some((r) => r.webviewContent && r.value === 'true'), `grouped by step: ${JSON.stringify(clicked).slice(0, 300)}`);

@@ -6,6 +6,8 @@
 // Environment (set by scripts/vscode-test/run.mjs):
 //   PLANMARK_TEST_GREP           only run tests whose full title matches this regexp
 //   PLANMARK_TEST_MOCHA_TIMEOUT  per-test timeout in ms (default 60000)
+//   PLANMARK_TEST_ALLOW_EMPTY=1  no failure when the grep leaves no test (set by run.mjs when a
+//                                grep spans several suite folders; it checks the total)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -39,7 +41,7 @@ export function run(): Promise<void> {
       if (files.length === 0) throw new Error(`no *.test.js next to ${__filename}`);
       const runner = mocha.run((failures) => {
         if (failures > 0) reject(new Error(`${failures} of the VS Code tests failed.`));
-        else if (runner.stats && runner.stats.tests === 0) reject(new Error('no VS Code test ran (check PLANMARK_TEST_GREP)'));
+        else if (runner.stats && runner.stats.tests === 0 && !process.env.PLANMARK_TEST_ALLOW_EMPTY) reject(new Error('no VS Code test ran (check PLANMARK_TEST_GREP)'));
         else resolve();
       });
     } catch (err) {

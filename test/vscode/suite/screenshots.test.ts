@@ -1,7 +1,8 @@
 // Pictures of the README, taken in a real VS Code (code-server back end only):
-//   vscode-diagnostics.png        a plan with problems: squiggles, a hover, the Problems panel
 //   graph-beside-plan-dark.png    the task graph beside the plan, Default Dark Modern
 //   graph-beside-plan-light.png   the same, Default Light Modern
+//   vscode-diagnostics.png        a plan with problems: squiggles, a hover, the Problems panel
+// (in that order: the closed diagnostics demo would leave its problem count in the status bar)
 // They go to out/screenshots/ (PLANMARK_SCREENSHOT_DIR=docs refreshes the docs' copies):
 //   PLANMARK_SCREENSHOT_DIR=docs node scripts/vscode-test/run.mjs --grep 'README screenshots'
 // The tests also check that what the pictures should show is on screen.
@@ -86,6 +87,39 @@ suite('README screenshots', function () {
     await vscode.commands.executeCommand('workbench.view.explorer');
   });
 
+  for (const [theme, kind, name] of [
+    ['Default Dark Modern', vscode.ColorThemeKind.Dark, 'graph-beside-plan-dark'],
+    ['Default Light Modern', vscode.ColorThemeKind.Light, 'graph-beside-plan-light'],
+  ] as const) {
+    test(`the task graph beside the plan (${theme})`, async () => {
+      await setTheme(theme, kind);
+      await clearStage();
+      const document = await vscode.workspace.openTextDocument(fixture('showcase.plan.md'));
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+      const lines = document.getText().split(/\r?\n/);
+      scrollToTop(editor, lines.findIndex((l) => l === '## Task Breakdown with Dependencies'));
+      // The cursor on TASK_007's row (off the critical path): the graph highlights that node.
+      const row = lines.findIndex((l) => l.startsWith('| TASK_007 |'));
+      editor.selection = new vscode.Selection(row, 4, row, 4);
+      assert.equal(await vscode.commands.executeCommand('planmark.showTaskGraph', document.uri), true);
+      const panel = await waitFor('the graph panel', () => api.graphPanel());
+      await waitFor('the graph of showcase.plan.md', () => panel.graph?.uri === document.uri.toString());
+      // Drawn for this plan, in this theme.
+      const bodyClass = kind === vscode.ColorThemeKind.Dark ? 'vscode-dark' : 'vscode-light';
+      const drawn = await waitForWebview<number>(
+        `(() => { if (!document.body.classList.contains('${bodyClass}')) return null; const s = document.querySelector('.pm-canvas svg'); if (!s || !/User Accounts/.test(s.getAttribute('aria-label') || '')) return null; return s.querySelectorAll('g.node').length; })()`,
+      );
+      assert.equal(drawn, 8);
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+      const highlighted = await waitForWebview<string>(`(() => { const e = document.querySelector('.pm-highlight'); return e ? e.textContent : null; })()`);
+      assert.match(highlighted, /TASK_007/);
+      // Let the theme switch and the fit animation settle.
+      await sleep(800);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await screenshot(name);
+    });
+  }
+
   test('diagnostics: squiggles, a hover and the Problems panel', async () => {
     await setTheme('Default Dark Modern', vscode.ColorThemeKind.Dark);
     await clearStage();
@@ -122,38 +156,4 @@ suite('README screenshots', function () {
     await screenshot('vscode-diagnostics');
     await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
   });
-
-  for (const [theme, kind, name] of [
-    ['Default Dark Modern', vscode.ColorThemeKind.Dark, 'graph-beside-plan-dark'],
-    ['Default Light Modern', vscode.ColorThemeKind.Light, 'graph-beside-plan-light'],
-  ] as const) {
-    test(`the task graph beside the plan (${theme})`, async () => {
-      await setTheme(theme, kind);
-      await clearStage();
-      const document = await vscode.workspace.openTextDocument(fixture('showcase.plan.md'));
-      const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-      const lines = document.getText().split(/\r?\n/);
-      scrollToTop(editor, lines.findIndex((l) => l === '## Task Breakdown with Dependencies'));
-      // The cursor on TASK_007's row (off the critical path): the graph highlights that node.
-      const row = lines.findIndex((l) => l.startsWith('| TASK_007 |'));
-      editor.selection = new vscode.Selection(row, 4, row, 4);
-      assert.equal(await vscode.commands.executeCommand('planmark.showTaskGraph', document.uri), true);
-      const panel = await waitFor('the graph panel', () => api.graphPanel());
-      await waitFor('the graph of showcase.plan.md', () => panel.graph?.uri === document.uri.toString());
-      // Drawn for this plan, in this theme.
-      const bodyClass = kind === vscode.ColorThemeKind.Dark ? 'vscode-dark' : 'vscode-light';
-      const drawn = await waitForWebview<number>(
-        `(() => { if (!document.body.classList.contains('${bodyClass}')) return null; const s = document.querySelector('.pm-canvas svg'); if (!s || !/User Accounts/.test(s.getAttribute('aria-label') || '')) return null; return s.querySelectorAll('g.node').length; })()`,
-      );
-      assert.equal(drawn, 8);
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-      editor.selection = new vscode.Selection(row, 4, row, 4);
-      const highlighted = await waitForWebview<string>(`(() => { const e = document.querySelector('.pm-highlight'); return e ? e.textContent : null; })()`);
-      assert.match(highlighted, /TASK_007/);
-      // Let the theme switch and the fit animation settle.
-      await sleep(800);
-      await vscode.commands.executeCommand('notifications.clearAll');
-      await screenshot(name);
-    });
-  }
 });

@@ -1,0 +1,455 @@
+// Direct SVG drawing of large graphs. Mermaid spends almost all of its time on a 500-task
+// flowchart in per-element overhead, not in the layout: every node, edge and label deep-copies
+// mermaid's whole configuration (~900 keys: all diagram types plus ~320 theme variables, about
+// 10 copies per node), and every label is an HTML <foreignObject> measured with a forced
+// layout and sanitised with DOMPurify. The layout itself (ELK or dagre, the same libraries
+// mermaid uses) takes a tenth of the time. So from DIRECT_THRESHOLD nodes the view lays the
+// graph out with ELK (or dagre) itself and builds the SVG with DOM calls, in the same structure
+// and with the same classes and IDs as mermaid's output (g.node#<id>-flowchart-n0-0,
+// path.flowchart-link[data-id=L_n0_n1_0], g.cluster, edge-pattern-dotted, pmError, ...), so the
+// stylesheet, click/hover handling, highlight and export work unchanged.
+//
+// Security: plan text only ever reaches this SVG through `textContent` of <tspan> elements
+// (never markup, never an attribute), so it cannot form elements or attributes. Nothing here
+// parses markup. Colours and fonts written into the <style> element are validated.
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ELK as ElkApi, ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
+import { layout as dagreLayout } from 'dagre-d3-es/src/dagre/index.js';
+import { Graph } from 'dagre-d3-es/src/graphlib/index.js';
+import type { GraphModel, MermaidEdgeInfo } from './graphToMermaid';
+import type { ThemeInfo } from './theme';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Node padding (like mermaid's flowchart.padding 12: 2x horizontally, 1x vertically). */
+const PAD_X = 24;
+const PAD_Y = 12;
+const NODE_SPACING = 40;
+const RANK_SPACING = 50;
+const MARGIN = 8;
+const CLUSTER_PAD = 16;
+/** Height of a step box's title band. */
+const TITLE_BAND = 28;
+
+export type DirectLayoutName = 'dagre' | 'elk';
+
+interface Box {
+  /** Centre. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface DirectLayout {
+  width: number;
+  height: number;
+  nodes: Map<string, Box>;
+  clusters: Map<string, Box>;
+  /** Edge routes by edge index (absolute coordinates, from the source border to the target border). */
+  edges: ElkPoint[][];
+  /** True: draw routes as B-splines (dagre); false: straight segments (ELK, orthogonal). */
+  curved: boolean;
+}
+
+export interface DirectRendered {
+  svg: SVGSVGElement;
+  width: number;
+  height: number;
+  /** Task ID -> node element. */
+  nodes: Map<string, SVGGElement>;
+  taskOf: WeakMap<Element, string>;
+  edges: { el: SVGPathElement; info: MermaidEdgeInfo }[];
+}
+
+// ---- measuring ----
+
+const FONT_SIZE = /^\d+(?:\.\d+)?px$/;
+
+/** Font size in px and a CSS-safe font family from the theme. */
+export function themeFont(theme: ThemeInfo): { family: string; size: number } {
+  const rawSize = (theme.themeVariables.fontSize ?? '').trim();
+  const size = FONT_SIZE.test(rawSize) ? Number.parseFloat(rawSize) : 13;
+  // A font list only needs names, quotes, commas, spaces and hyphens; anything else (`;`, `{`,
+  // `<`, `\`) could end the declaration in the <style> element, so it is dropped.
+  const family = (theme.themeVariables.fontFamily ?? '').replace(/[^\p{L}\p{N} "',._-]/gu, '').trim() || 'sans-serif';
+  return { family, size };
+}
+
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+
+/** Width of one line of text in px (canvas measureText; a rough estimate without canvas). */
+function textWidth(text: string, font: string, size: number): number {
+  if (measureCtx === undefined) measureCtx = document.createElement('canvas').getContext('2d');
+  if (!measureCtx) return text.length * size * 0.6;
+  if (measureCtx.font !== font) measureCtx.font = font;
+  return measureCtx.measureText(text).width;
+}
+
+function nodeSizes(model: GraphModel, theme: ThemeInfo): Map<string, { width: number; height: number }> {
+  const { family, size } = themeFont(theme);
+  const font = `${size}px ${family}`;
+  const lineHeight = size * 1.5;
+  const sizes = new Map<string, { width: number; height: number }>();
+  for (const n of model.nodes) {
+    let w = 0;
+    for (const line of n.lines) w = Math.max(w, textWidth(line, font, size));
+    sizes.set(n.key, { width: Math.ceil(w) + 2 * PAD_X, height: n.lines.length * lineHeight + 2 * PAD_Y });
+  }
+  return sizes;
+}
+
+// ---- layout ----
+
+let elk: ElkApi | undefined;
+
+/** ELK runs in this thread (elk.bundled.js with its in-page worker stand-in). */
+function getElk(): ElkApi {
+  elk ??= new ELK();
+  return elk;
+}
+
+/**
+ * Options measured on the synthetic plans (test/webview/measureRender.ts): mermaid's own ELK
+ * settings (BRANDES_KOEPF placement, model order NODES_AND_EDGES) cost 0.27 s at 500 nodes and
+ * 0.93 s at 1,000 in ELK alone; ELK's defaults cost 0.23 s and 0.43 s.
+ */
+export const ELK_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.spacing.nodeNode': String(NODE_SPACING),
+  'elk.layered.spacing.nodeNodeBetweenLayers': String(RANK_SPACING),
+  'elk.spacing.edgeNode': '16',
+  'elk.spacing.edgeEdge': '8',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '16',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
+  'elk.layered.unnecessaryBendpoints': 'true',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+};
+
+export async function layoutWithElk(
+  model: GraphModel,
+  sizes: Map<string, { width: number; height: number }>,
+  extraOptions: Record<string, string> = {},
+): Promise<DirectLayout> {
+  const nodeNode = (key: string): ElkNode => ({ id: key, ...sizes.get(key)! });
+  const clusterOf = new Map<string, string>();
+  const clusterNodes = new Map<string, ElkNode>();
+  const root: ElkNode = {
+    id: '__root',
+    layoutOptions: {
+      ...ELK_OPTIONS,
+      'elk.direction': model.direction === 'LR' ? 'RIGHT' : 'DOWN',
+      'elk.padding': `[top=${MARGIN},left=${MARGIN},bottom=${MARGIN},right=${MARGIN}]`,
+      ...(model.clusters.length ? { 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' } : {}),
+      ...extraOptions,
+    },
+    children: [],
+    edges: [],
+  };
+  for (const cl of model.clusters) {
+    const cn: ElkNode = {
+      id: cl.key,
+      layoutOptions: { 'elk.padding': `[top=${TITLE_BAND + 8},left=${CLUSTER_PAD},bottom=${CLUSTER_PAD},right=${CLUSTER_PAD}]` },
+      children: cl.nodes.map(nodeNode),
+      edges: [],
+    };
+    for (const k of cl.nodes) clusterOf.set(k, cl.key);
+    clusterNodes.set(cl.key, cn);
+    root.children!.push(cn);
+  }
+  for (const n of model.nodes) if (!clusterOf.has(n.key)) root.children!.push(nodeNode(n.key));
+  // An edge belongs to the innermost box holding both ends; its route is relative to that box.
+  for (const e of model.edges) {
+    const a = clusterOf.get(e.fromNode);
+    const edge: ElkExtendedEdge = { id: `e${e.index}`, sources: [e.fromNode], targets: [e.toNode] };
+    (a !== undefined && a === clusterOf.get(e.toNode) ? clusterNodes.get(a)! : root).edges!.push(edge);
+  }
+
+  const out = await getElk().layout(root);
+
+  const nodes = new Map<string, Box>();
+  const clusters = new Map<string, Box>();
+  const edges: ElkPoint[][] = [];
+  const visit = (container: ElkNode, ox: number, oy: number) => {
+    for (const c of container.children ?? []) {
+      const x = ox + (c.x ?? 0);
+      const y = oy + (c.y ?? 0);
+      const box = { x: x + (c.width ?? 0) / 2, y: y + (c.height ?? 0) / 2, width: c.width ?? 0, height: c.height ?? 0 };
+      if (clusterNodes.has(c.id)) {
+        clusters.set(c.id, box);
+        visit(c, x, y);
+      } else {
+        nodes.set(c.id, box);
+      }
+    }
+    for (const e of (container.edges ?? []) as ElkExtendedEdge[]) {
+      const s = e.sections?.[0];
+      if (!s) continue;
+      const pts = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x + ox, y: p.y + oy }));
+      edges[Number(e.id.slice(1))] = pts;
+    }
+  };
+  visit(out, 0, 0);
+  return { width: out.width ?? 0, height: out.height ?? 0, nodes, clusters, edges, curved: false };
+}
+
+export function layoutWithDagre(model: GraphModel, sizes: Map<string, { width: number; height: number }>): DirectLayout {
+  const g = new Graph({ multigraph: false, compound: model.clusters.length > 0 });
+  g.setGraph({
+    rankdir: model.direction === 'LR' ? 'LR' : 'TB',
+    nodesep: NODE_SPACING,
+    ranksep: RANK_SPACING,
+    marginx: MARGIN,
+    marginy: MARGIN,
+  });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of model.nodes) g.setNode(n.key, { ...sizes.get(n.key)! });
+  for (const cl of model.clusters) {
+    g.setNode(cl.key, {});
+    for (const k of cl.nodes) g.setParent(k, cl.key);
+  }
+  for (const e of model.edges) g.setEdge(e.fromNode, e.toNode, { index: e.index });
+  dagreLayout(g, {});
+
+  const nodes = new Map<string, Box>();
+  const clusters = new Map<string, Box>();
+  for (const n of model.nodes) {
+    const d = g.node(n.key) as Box;
+    nodes.set(n.key, { x: d.x, y: d.y, width: d.width, height: d.height });
+  }
+  for (const cl of model.clusters) {
+    // dagre's box fits the members tightly and has no room for a title: extend it upwards by
+    // one title line (into the rank gap) and a little sideways.
+    const d = g.node(cl.key) as Box;
+    const title = TITLE_BAND;
+    clusters.set(cl.key, { x: d.x, y: d.y - title / 2, width: d.width + 16, height: d.height + title + 8 });
+  }
+  const edges: ElkPoint[][] = [];
+  for (const e of model.edges) edges[e.index] = ((g.edge(e.fromNode, e.toNode) as { points?: ElkPoint[] }).points ?? []).slice();
+  const gg = g.graph() as { width?: number; height?: number };
+  return { width: gg.width ?? 0, height: gg.height ?? 0, nodes, clusters, edges, curved: true };
+}
+
+/** Moves the drawing so that everything (boxes, titles, routes) starts at MARGIN, and sizes it. */
+function fitToContent(layout: DirectLayout): DirectLayout {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const add = (x: number, y: number) => {
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  };
+  for (const b of [...layout.nodes.values(), ...layout.clusters.values()]) {
+    add(b.x - b.width / 2, b.y - b.height / 2);
+    add(b.x + b.width / 2, b.y + b.height / 2);
+  }
+  for (const route of layout.edges) for (const p of route ?? []) add(p.x, p.y);
+  if (minX === Infinity) return layout;
+  const dx = MARGIN - minX;
+  const dy = MARGIN - minY;
+  const move = (b: Box): Box => ({ ...b, x: b.x + dx, y: b.y + dy });
+  return {
+    width: maxX - minX + 2 * MARGIN,
+    height: maxY - minY + 2 * MARGIN,
+    nodes: new Map([...layout.nodes].map(([k, b]) => [k, move(b)])),
+    clusters: new Map([...layout.clusters].map(([k, b]) => [k, move(b)])),
+    edges: layout.edges.map((route) => (route ?? []).map((p) => ({ x: p.x + dx, y: p.y + dy }))),
+    curved: layout.curved,
+  };
+}
+
+// ---- SVG ----
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+/** Path data through the points: straight segments, or a B-spline like mermaid's curveBasis. */
+export function pathData(points: ElkPoint[], curved: boolean): string {
+  if (points.length === 0) return '';
+  const p = (x: number, y: number) => `${round(x)},${round(y)}`;
+  let d = `M${p(points[0]!.x, points[0]!.y)}`;
+  if (!curved || points.length < 3) {
+    for (const q of points.slice(1)) d += `L${p(q.x, q.y)}`;
+    return d;
+  }
+  // d3.curveBasis: uniform cubic B-spline through the end points.
+  let x0 = points[0]!.x;
+  let y0 = points[0]!.y;
+  let x1 = points[1]!.x;
+  let y1 = points[1]!.y;
+  d += `L${p((5 * x0 + x1) / 6, (5 * y0 + y1) / 6)}`;
+  const seg = (x: number, y: number) => {
+    d += `C${p((2 * x0 + x1) / 3, (2 * y0 + y1) / 3)} ${p((x0 + 2 * x1) / 3, (y0 + 2 * y1) / 3)} ${p((x0 + 4 * x1 + x) / 6, (y0 + 4 * y1 + y) / 6)}`;
+  };
+  for (const q of points.slice(2)) {
+    seg(q.x, q.y);
+    x0 = x1;
+    y0 = y1;
+    x1 = q.x;
+    y1 = q.y;
+  }
+  seg(x1, y1);
+  d += `L${p(x1, y1)}`;
+  return d;
+}
+
+const HEX = /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
+const hex = (v: string | undefined, fallback: string) => (v && HEX.test(v.trim()) ? v.trim() : fallback);
+
+/**
+ * The diagram's own stylesheet (scoped to its ID like mermaid's), so an exported SVG looks like
+ * the view: theme colours, class colours, dashed single-source edges.
+ */
+function diagramCss(id: string, theme: ThemeInfo): string {
+  const v = theme.themeVariables;
+  const c = theme.colors;
+  const { family, size } = themeFont(theme);
+  const fg = hex(v.primaryTextColor, '#cccccc');
+  const line = hex(v.lineColor, '#858585');
+  const s = `#${id}`;
+  return [
+    `${s}{font-family:${family};font-size:${size}px;fill:${fg};}`,
+    `${s} .node rect{fill:${hex(v.mainBkg, '#252526')};stroke:${hex(v.nodeBorder, '#6b6b6b')};stroke-width:1px;}`,
+    `${s} .node text,${s} .cluster text{fill:${fg};}`,
+    `${s} .cluster rect{fill:${hex(v.clusterBkg, '#252526')};stroke:${hex(v.clusterBorder, '#3c3c3c')};stroke-width:1px;}`,
+    `${s} .cluster-label text{font-weight:600;}`,
+    `${s} .flowchart-link{stroke:${line};stroke-width:1px;fill:none;}`,
+    `${s} .edge-pattern-dotted{stroke-dasharray:2;}`,
+    `${s} .flowchart-link.pm-edge-single{stroke-dasharray:6 4;}`,
+    `${s} .flowchart-link.pm-edge-critical{stroke:${hex(c.critical, '#d18616')};stroke-width:3px;}`,
+    `${s} .flowchart-link.pm-edge-cycle{stroke:${hex(c.error, '#e51400')};stroke-width:2px;}`,
+    `${s} .marker{fill:${line};stroke:${line};}`,
+    // Same order as the classDefs of the mermaid source: later classes win.
+    `${s} .node.pmMatch rect{stroke:${hex(c.match, '#3794ff')};stroke-width:4px;}`,
+    `${s} .node.pmCritical rect{stroke:${hex(c.critical, '#d18616')};stroke-width:3px;}`,
+    `${s} .node.pmProblem rect{stroke:${hex(c.warning, '#bf8803')};stroke-width:2px;}`,
+    `${s} .node.pmError rect{stroke:${hex(c.error, '#e51400')};stroke-width:3px;}`,
+    `${s} .node.pmUndefined rect{stroke-dasharray:5 3;}`,
+    `${s} .node.pmCycle rect{stroke:${hex(c.error, '#e51400')};stroke-width:3px;}`,
+  ].join('');
+}
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const k in attrs) e.setAttribute(k, String(attrs[k]));
+  return e;
+}
+
+/** Multi-line centred text; each line through textContent. */
+function textBlock(lines: string[], lineHeight: number): SVGTextElement {
+  const text = el('text', { 'text-anchor': 'middle' });
+  const top = -(lines.length * lineHeight) / 2;
+  lines.forEach((line, i) => {
+    const t = el('tspan', { x: 0, y: round(top + lineHeight * (i + 0.5)), 'dominant-baseline': 'central' });
+    t.textContent = line;
+    text.append(t);
+  });
+  return text;
+}
+
+/** Builds the SVG for a laid-out model. `id` must be unique in the page. */
+export function buildSvg(model: GraphModel, layout: DirectLayout, theme: ThemeInfo, id: string): DirectRendered {
+  const { size } = themeFont(theme);
+  const lineHeight = size * 1.5;
+  const width = Math.max(1, Math.ceil(layout.width));
+  const height = Math.max(1, Math.ceil(layout.height));
+  const svg = el('svg', {
+    id,
+    class: 'flowchart pm-direct',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'graphics-document document',
+    'aria-roledescription': 'flowchart-v2',
+  });
+  const style = el('style');
+  style.textContent = diagramCss(id, theme);
+  const defs = el('defs');
+  const marker = el('marker', {
+    id: `${id}_flowchart-v2-pointEnd`,
+    class: 'marker flowchart-v2',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerUnits: 'userSpaceOnUse',
+    markerWidth: 8,
+    markerHeight: 8,
+    orient: 'auto',
+  });
+  marker.append(el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowMarkerPath', style: 'stroke-width: 1; stroke-dasharray: 1, 0;' }));
+  defs.append(marker);
+  const root = el('g', { class: 'root' });
+  const gClusters = el('g', { class: 'clusters' });
+  const gEdges = el('g', { class: 'edgePaths' });
+  const gNodes = el('g', { class: 'nodes' });
+  root.append(gClusters, gEdges, gNodes);
+  svg.append(style, defs, root);
+
+  for (const cl of model.clusters) {
+    const b = layout.clusters.get(cl.key);
+    if (!b) continue;
+    const g = el('g', { class: 'cluster', id: `${id}-${cl.key}` });
+    g.append(el('rect', { x: round(b.x - b.width / 2), y: round(b.y - b.height / 2), width: round(b.width), height: round(b.height) }));
+    const label = el('g', { class: 'cluster-label', transform: `translate(${round(b.x)}, ${round(b.y - b.height / 2 + TITLE_BAND / 2 + 2)})` });
+    label.append(textBlock([cl.title], lineHeight));
+    g.append(label);
+    gClusters.append(g);
+  }
+
+  const edges: DirectRendered['edges'] = [];
+  const markerRef = `url(#${id}_flowchart-v2-pointEnd)`;
+  for (const e of model.edges) {
+    const key = `L_${e.fromNode}_${e.toNode}_0`;
+    let cls = `edge-thickness-normal ${e.source === 'both' ? 'edge-pattern-solid' : 'edge-pattern-dotted pm-edge-single'} flowchart-link`;
+    if (e.critical) cls += ' pm-edge-critical';
+    if (e.inCycle) cls += ' pm-edge-cycle';
+    const p = el('path', {
+      d: pathData(layout.edges[e.index] ?? [], layout.curved),
+      id: `${id}-${key}`,
+      class: cls,
+      'data-edge': 'true',
+      'data-id': key,
+      'marker-end': markerRef,
+    });
+    gEdges.append(p);
+    edges.push({ el: p, info: e });
+  }
+
+  const nodes = new Map<string, SVGGElement>();
+  const taskOf = new WeakMap<Element, string>();
+  model.nodes.forEach((n, i) => {
+    const b = layout.nodes.get(n.key);
+    if (!b) return;
+    const g = el('g', {
+      class: ['node', 'default', ...n.classes].join(' '),
+      id: `${id}-flowchart-${n.key}-${i}`,
+      transform: `translate(${round(b.x)}, ${round(b.y)})`,
+    });
+    g.append(
+      el('rect', { class: 'basic label-container', x: round(-b.width / 2), y: round(-b.height / 2), width: round(b.width), height: round(b.height) }),
+    );
+    const label = el('g', { class: 'label' });
+    label.append(textBlock(n.lines, lineHeight));
+    g.append(label);
+    gNodes.append(g);
+    nodes.set(n.task, g);
+    taskOf.set(g, n.task);
+  });
+
+  return { svg, width, height, nodes, taskOf, edges };
+}
+
+/** Measures, lays out and draws `model` without mermaid. */
+export async function renderDirect(
+  model: GraphModel,
+  theme: ThemeInfo,
+  layout: DirectLayoutName,
+  id: string,
+): Promise<DirectRendered> {
+  const sizes = nodeSizes(model, theme);
+  const laid = layout === 'elk' ? await layoutWithElk(model, sizes) : layoutWithDagre(model, sizes);
+  return buildSvg(model, fitToContent(laid), theme, id);
+}
