@@ -10,6 +10,7 @@ import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { generatePlan } from './generatePlan';
+import { measureActivationDetails } from './activation';
 import { PlanDocument, mentionAt, type Plan } from '../server/src/plan';
 import { parseMarkdown } from '../server/src/plan/blocks';
 import { computeDiagnostics } from '../server/src/features/diagnostics';
@@ -252,6 +253,8 @@ async function main() {
     await benchServer(size);
   }
   const graph = await benchGraphRender();
+  process.stdout.write('measuring extension activation in VS Code...\n');
+  const activation = await measureActivationDetails();
 
   const ops = [
     'parse',
@@ -337,6 +340,12 @@ async function main() {
     '## Graph view',
     '',
     ...graphLines,
+    '',
+    '## Extension activation (in a real VS Code)',
+    '',
+    typeof activation === 'string'
+      ? activation
+      : `${activation.backend}, VS Code ${activation.vscodeVersion}: activate() ${fmt(activation.activateMs)} ms; from opening a plan to its first planmark diagnostic (server start, parse, publish) ${fmt(activation.firstDiagnosticMs)} ms.`,
     '',
     '## Bundle sizes',
     '',
