@@ -253,16 +253,21 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
   let errors = 0;
   let warnings = 0;
   for (const { file, explicit, matchPath } of files) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      bytes = fs.readFileSync(file);
     } catch (error) {
       writeError(`planmark: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
       errors++;
       continue;
     }
+    let text = bytes.toString('utf8');
+    // A UTF-8 byte order mark is not part of the text an editor shows (nor of what it sends the
+    // language server): drop it so that lines and columns match the editor's.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!explicit && !matchesPlanGlobs(matchPath, settings.files) && !hasPlanTitle(text)) continue;
-    if (text.length > settings.maxFileSize) {
+    // maxFileSize is in bytes, as the setting says (a UTF-16 length undercounts non-ASCII text).
+    if (bytes.length > settings.maxFileSize) {
       writeError(`planmark: ${file} is larger than maxFileSize (${settings.maxFileSize} bytes); skipped.\n`);
       continue;
     }

@@ -6,7 +6,7 @@ import { generatePlan } from '../../bench/generatePlan';
 import { loadFixtures } from './harness';
 
 const generated = new Map<number, string>();
-export function generated_(n: number): string {
+export function generatedPlanText(n: number): string {
   let text = generated.get(n);
   if (text === undefined) {
     text = generatePlan(n).text;
@@ -125,7 +125,7 @@ export const HOSTILE_SNIPPETS = [
 
 /** A base text: a generated plan of 1..12 tasks or a fixture. */
 export const baseText = fc.oneof(
-  fc.integer({ min: 1, max: 12 }).map((n) => ({ name: `generatePlan(${n})`, text: generated_(n) })),
+  fc.integer({ min: 1, max: 12 }).map((n) => ({ name: `generatePlan(${n})`, text: generatedPlanText(n) })),
   fc.constantFrom(...FIXTURE_TEXTS),
 );
 

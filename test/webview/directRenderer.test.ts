@@ -1,7 +1,8 @@
 // The DOM-free parts of the direct SVG renderer: layouts, path data, CSS-safe theme values.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { layoutWithDagre, layoutWithElk, pathData, themeFont, type DirectLayout } from '../../webview/src/directRenderer';
+import { layoutWithDagre, layoutWithElk, layoutWithLayered, pathData, themeFont, type DirectLayout } from '../../webview/src/directRenderer';
+import { layeredLayout } from '../../webview/src/layeredLayout';
 import { graphToMermaid, type GraphModel } from '../../webview/src/graphToMermaid';
 import type { ThemeInfo } from '../../webview/src/theme';
 import { makePayload } from './payloads';
@@ -68,6 +69,75 @@ describe('direct renderer layouts', () => {
       });
     }
   }
+});
+
+describe('built-in layered layout', () => {
+  for (const direction of ['TD', 'LR'] as const) {
+    it(`routes every edge between its nodes without overlapping nodes (${direction})`, () => {
+      const m = model(60, false, direction);
+      const layout = layoutWithLayered(m, sizes(m));
+      assertConsistent(m, layout);
+      // Edges that close no cycle run forward (down, or right for LR).
+      const along = (k: string) => (direction === 'LR' ? layout.nodes.get(k)!.x : layout.nodes.get(k)!.y);
+      const forward = m.edges.filter((e) => !e.inCycle);
+      assert.ok(forward.every((e) => along(e.fromNode) < along(e.toNode)), 'dependencies above (left of) their dependents');
+    });
+  }
+
+  for (const direction of ['TD', 'LR'] as const) {
+    it(`stacks step boxes in step order without overlaps (${direction})`, () => {
+      const m = model(60, true, direction);
+      const layout = layoutWithLayered(m, sizes(m));
+      assertConsistent(m, layout);
+      assert.equal(layout.clusters.size, m.clusters.length);
+      const boxes = m.clusters.map((c) => layout.clusters.get(c.key)!);
+      for (let i = 1; i < boxes.length; i++) {
+        const a = boxes[i - 1]!;
+        const b = boxes[i]!;
+        if (direction === 'TD') assert.ok(a.y + a.height / 2 <= b.y - b.height / 2, `box ${i} below box ${i - 1}`);
+        else assert.ok(a.x + a.width / 2 <= b.x - b.width / 2, `box ${i} right of box ${i - 1}`);
+      }
+      // The undefined task has no step: outside every box.
+      const loose = m.nodes.find((n) => n.cluster === undefined)!;
+      const p = layout.nodes.get(loose.key)!;
+      assert.ok(boxes.every((b) => Math.abs(p.x - b.x) > b.width / 2 || Math.abs(p.y - b.y) > b.height / 2), 'loose node outside the boxes');
+    });
+  }
+
+  it('handles self-loops, two-cycles, isolated nodes and an empty graph', () => {
+    const nodes = ['a', 'b', 'c', 'd'].map((key) => ({ key, width: 100, height: 40 }));
+    const edges = [
+      { index: 0, from: 'a', to: 'b' },
+      { index: 1, from: 'b', to: 'a' },
+      { index: 2, from: 'c', to: 'c' },
+      { index: 3, from: 'b', to: 'missing' },
+    ];
+    const r = layeredLayout(nodes, edges, { direction: 'TD', nodeSep: 40, rankSep: 50, edgeSep: 10 });
+    assert.equal(r.nodes.size, 4);
+    assert.equal(r.edges[0]!.length >= 2 && r.edges[1]!.length >= 2, true);
+    assert.equal(r.edges[2]!.length, 4, 'self-loop drawn beside its node');
+    assert.equal(r.edges[3], undefined, 'edge to an unknown node skipped');
+    const a = r.nodes.get('a')!;
+    const b = r.nodes.get('b')!;
+    assert.ok(a.y < b.y, 'a above b (b -> a closes the cycle)');
+    assert.deepEqual(r.edges[1]!.at(-1), { x: a.x + 8, y: a.y + a.height / 2 }, 'the back edge enters a from below, beside the forward one');
+    const empty = layeredLayout([], [], { direction: 'LR', nodeSep: 40, rankSep: 50, edgeSep: 10 });
+    assert.equal(empty.nodes.size, 0);
+  });
+
+  it('lays out a 1,000-task chain with skip edges (1,000 ranks) quickly', () => {
+    const nodes = Array.from({ length: 1000 }, (_, i) => ({ key: `n${i}`, width: 150, height: 54 }));
+    const edges: { index: number; from: string; to: string }[] = [];
+    for (let i = 1; i < 1000; i++) {
+      edges.push({ index: edges.length, from: `n${i - 1}`, to: `n${i}` });
+      if (i > 12 && i % 3 === 0) edges.push({ index: edges.length, from: `n${i - 11}`, to: `n${i}` });
+    }
+    const t0 = performance.now();
+    const r = layeredLayout(nodes, edges, { direction: 'TD', nodeSep: 40, rankSep: 50, edgeSep: 12 });
+    const ms = performance.now() - t0;
+    assert.equal(r.nodes.size, 1000);
+    assert.ok(ms < 2000, `${Math.round(ms)} ms`);
+  });
 });
 
 describe('direct renderer output helpers', () => {

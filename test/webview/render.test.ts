@@ -376,7 +376,7 @@ describe('large graphs in chromium', () => {
       const p = makePayload(160, { cycle: true, undefinedTask: true });
       const r = await wp.renderPayload(p);
       assert.equal(r.engine, 'direct');
-      assert.equal(r.layout, 'elk');
+      assert.equal(r.layout, 'layered');
       assert.equal(r.nodes, p.nodes.length);
       assert.equal(r.edges, p.edges.length);
       const nodes = await domNodes(wp);
@@ -411,6 +411,20 @@ describe('large graphs in chromium', () => {
       }
       assert.ok(dashed >= 10);
 
+      // A new version that does not change the graph keeps the drawing; a changed label redraws.
+      const svgId = () => wp.page.evaluate(() => document.querySelector('.pm-canvas svg')!.id);
+      const drawn = await svgId();
+      const same = await wp.renderPayload({ ...p, version: p.version + 1, title: 'Renamed plan' });
+      assert.equal(same.nodes, p.nodes.length);
+      assert.equal(await svgId(), drawn, 'drawing kept');
+      assert.equal(await wp.page.evaluate(() => document.querySelector('.pm-canvas svg')!.getAttribute('aria-label')), 'Task graph: Renamed plan');
+      const relabelled = structuredClone(p);
+      relabelled.version += 2;
+      relabelled.nodes[5]!.label = 'A new label';
+      await wp.renderPayload(relabelled);
+      assert.notEqual(await svgId(), drawn, 'redrawn');
+      assert.match((await wp.page.locator('.pm-canvas svg').textContent()) ?? '', /A new label/);
+
       const target = nodes.find((n) => p.nodes[n.index]!.id === taskId(2))!;
       await wp.page.mouse.move(target.x, target.y);
       assert.match((await wp.page.locator('.pm-tooltip').textContent()) ?? '', /TASK_003[\s\S]*Depends on:[\s\S]*TASK_002/);
@@ -430,6 +444,7 @@ describe('large graphs in chromium', () => {
       await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
       const grouped = await wp.waitForRender(() => wp.page.getByRole('button', { name: /Direction: Top-down/ }).click());
       assert.equal(grouped.engine, 'direct');
+      assert.equal(grouped.layout, 'layered');
       assert.equal(grouped.nodes, p.nodes.length);
       assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), p.steps.length);
       assert.deepEqual(wp.errors, []);
@@ -449,7 +464,13 @@ describe('large graphs in chromium', () => {
       assert.equal(r.nodes, 1000);
       assert.equal(r.engine, 'direct');
       assert.equal(r.edges, p.edges.length);
-      assert.equal(r.layout, 'elk');
+      assert.equal(r.layout, 'layered');
+      // Grouped by step (step boxes stacked in step order).
+      const grouped = await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
+      t.diagnostic(`1,000 tasks grouped by step: ${grouped.ms} ms, ${grouped.engine}, layout ${grouped.layout}`);
+      assert.equal(grouped.nodes, 1000);
+      assert.equal(grouped.layout, 'layered');
+      assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), p.steps.length);
       assert.deepEqual(wp.errors, []);
     } finally {
       await wp.close();

@@ -188,7 +188,8 @@ export interface CspViolation {
 }
 
 type RenderedMessage = Extract<WebviewToExtensionMessage, { type: 'rendered' }>;
-export type LayoutOption = 'auto' | 'dagre' | 'elk';
+/** 'layered': the direct engine's built-in layout (mermaid falls back to dagre for it). */
+export type LayoutOption = 'auto' | 'layered' | 'dagre' | 'elk';
 /** Who draws: mermaid, the direct SVG builder, or 'auto' (direct from DIRECT_THRESHOLD nodes). */
 export type EngineOption = 'auto' | 'mermaid' | 'direct';
 
@@ -242,8 +243,8 @@ export class WebviewPage {
     return this.waitForRender(() => this.send({ type: 'graph', payload }));
   }
 
-  /** Forces the layout ('auto' | 'dagre' | 'elk') for the following renders. */
-  async setLayout(layout: 'auto' | 'dagre' | 'elk'): Promise<void> {
+  /** Forces the layout ('auto' | 'layered' | 'dagre' | 'elk') for the following renders. */
+  async setLayout(layout: LayoutOption): Promise<void> {
     await this.page.evaluate((l) => (window as unknown as { __planmarkSetLayout: (l: string) => void }).__planmarkSetLayout(l), layout);
   }
 
@@ -317,10 +318,10 @@ export interface RenderMeasurement {
 export async function renderInChromium(
   payloads: GraphPayload[],
   options: {
-    /** Layout for every payload (default 'auto': ELK from ELK_THRESHOLD nodes). */
-    layout?: 'auto' | 'dagre' | 'elk';
+    /** Layout for every payload (default 'auto': what the view picks, see renderer.ts). */
+    layout?: LayoutOption;
     /** Layout per payload (overrides `layout`), e.g. to interleave dagre and ELK runs. */
-    layouts?: ('auto' | 'dagre' | 'elk')[];
+    layouts?: LayoutOption[];
     /** Engine for every payload (default 'auto'). */
     engine?: EngineOption;
     /** Engine per payload (overrides `engine`), e.g. to interleave mermaid and direct runs. */

@@ -6,28 +6,27 @@ import { renderDirect } from './directRenderer';
 import { graphToMermaid, type GraphView, type MermaidEdgeInfo, type MermaidGraph } from './graphToMermaid';
 import type { ThemeInfo } from './theme';
 
-export type LayoutName = 'dagre' | 'elk';
+/** 'layered': the built-in layout of the direct engine (layeredLayout.ts). */
+export type LayoutName = 'layered' | 'dagre' | 'elk';
 export type LayoutChoice = LayoutName | 'auto';
 /** Who draws: mermaid (render + sanitise + re-parse) or the direct SVG builder (directRenderer.ts). */
 export type EngineName = 'mermaid' | 'direct';
 export type EngineChoice = EngineName | 'auto';
 
 /**
- * Node count from which the ELK layout is used. Measured in headless chromium with
+ * Mermaid engine only (graphs under DIRECT_THRESHOLD, or mermaid forced): node count from which
+ * mermaid uses ELK instead of dagre. Measured in headless chromium with
  * test/webview/measureRender.ts (dagre vs ELK interleaved, min of 3, busy 2-core machine):
- * 100 tasks 476 vs 498 ms, 500 tasks 2.7 vs 2.5 s, 1,000 tasks 5.5 vs 5.9 s. Both work at 1,000;
- * the time is mermaid's per-node work (config cloning, label measuring), not the layout. ELK costs
- * ~350 ms once (first use) and draws big graphs with orthogonal edges that stay readable, so it
- * is used for large plans and dagre (curved edges, no ELK start-up) for small ones.
+ * 100 tasks 476 vs 498 ms, 500 tasks 2.7 vs 2.5 s, 1,000 tasks 5.5 vs 5.9 s.
  */
 export const ELK_THRESHOLD = 150;
 
 /**
- * Node count from which the graph is drawn directly (ELK/dagre layout + DOM-built SVG, see
- * directRenderer.ts) instead of by mermaid. Measured in headless chromium (2 cores, busy,
- * test/webview/measureRender.ts, same run): mermaid 500 tasks ~2.5 s, 1,000 ~5 s; direct
- * ~0.3-0.4 s and ~0.6-0.8 s. Smaller graphs keep mermaid's drawing (curved dagre edges, HTML
- * labels), which is fast enough there (~0.3 s at 100 tasks).
+ * Node count from which the graph is drawn by the direct engine (built-in layered layout +
+ * DOM-built SVG, directRenderer.ts) instead of mermaid. Same run, headless chromium, busy 2-core
+ * machine, min of 3: mermaid 500 tasks 1.9-3.9 s, 1,000 tasks 5-7 s (mostly its per-element
+ * overhead, see directRenderer.ts); direct 0.13-0.2 s and 0.2-0.3 s. Smaller graphs keep
+ * mermaid's drawing (HTML labels, its dagre layout), ~0.3-0.6 s at 100 tasks.
  */
 export const DIRECT_THRESHOLD = 150;
 
@@ -66,7 +65,7 @@ export function loadMermaid(): Promise<Mermaid> {
   return mermaidPromise;
 }
 
-export function mermaidConfig(theme: ThemeInfo, layout: LayoutName): MermaidConfig {
+export function mermaidConfig(theme: ThemeInfo, layout: 'dagre' | 'elk'): MermaidConfig {
   return {
     startOnLoad: false,
     securityLevel: 'strict',
@@ -100,6 +99,10 @@ export interface RenderedGraph {
   edges: { el: SVGPathElement; info: MermaidEdgeInfo }[];
   /** Milliseconds spent drawing: mermaid.render, or layout + SVG building for the direct engine. */
   mermaidMs: number;
+  /** What the drawing depends on: source, layout, engine, theme (equal keys draw the same SVG). */
+  key: string;
+  /** True when the previous drawing was kept because nothing it shows changed. */
+  reused: boolean;
 }
 
 let renderCounter = 0;
@@ -133,33 +136,57 @@ export function parseSvg(markup: string, doc: Document = document): SVGSVGElemen
   return doc.importNode(svg, true) as unknown as SVGSVGElement;
 }
 
+/**
+ * The layout for 'auto'. Mermaid: dagre, ELK from ELK_THRESHOLD nodes. Direct: the built-in
+ * layered layout (layeredLayout.ts), or ELK when there are step boxes. Measured on 500 tasks
+ * (headless chromium, same run): dagre ~0.35-0.5 s on wide plans but 1.4-2.3 s on deep ones (its
+ * ordering step is O(ranks x nodes); a 500-task chain has 500 ranks) and fails on step boxes at
+ * 1,000 tasks; ELK 0.2-0.5 s wide and 0.9-1.3 s deep when warm, plus ~0.8 s on its first use in
+ * the page. The built-in layout takes tens of milliseconds on both.
+ */
+function autoLayout(engine: EngineName, graph: MermaidGraph): LayoutName {
+  if (engine === 'direct') return 'layered';
+  return graph.nodeCount >= ELK_THRESHOLD ? 'elk' : 'dagre';
+}
+
 export async function renderGraph(
   payload: GraphPayload,
   view: GraphView,
   theme: ThemeInfo,
   layoutChoice: LayoutChoice = 'auto',
   engineChoice: EngineChoice = 'auto',
+  previous: RenderedGraph | null = null,
+  /** Awaited before a real drawing (not when the previous one is kept), e.g. to paint a status. */
+  beforeDraw?: (nodeCount: number) => Promise<void>,
 ): Promise<RenderedGraph> {
   const graph = graphToMermaid(payload, view, theme.colors);
-  const layout: LayoutName =
-    layoutChoice === 'auto' ? (graph.nodeCount >= ELK_THRESHOLD ? 'elk' : 'dagre') : layoutChoice;
   const engine: EngineName =
     engineChoice === 'auto' ? (graph.nodeCount >= DIRECT_THRESHOLD ? 'direct' : 'mermaid') : engineChoice;
+  let layout: LayoutName = layoutChoice !== 'auto' ? layoutChoice : autoLayout(engine, graph);
+  if (engine === 'mermaid' && layout === 'layered') layout = 'dagre';
+  const key = JSON.stringify([graph.source, layout, engine, theme.mermaidTheme, theme.themeVariables]);
   if (graph.nodeCount === 0) {
-    return { svg: null, graph, layout, engine, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), edges: [], mermaidMs: 0 };
+    return { svg: null, graph, layout, engine, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), edges: [], mermaidMs: 0, key, reused: false };
   }
-  const id = `pm-graph-${++renderCounter}`;
   const ariaLabel = payload.title ? `Task graph: ${payload.title}` : 'Task graph';
+  // The server sends a new payload after every edit of the plan, most of which do not change
+  // the graph (prose, dates, descriptions): keep the drawing (and the user's zoom) then.
+  if (previous?.svg && previous.key === key) {
+    previous.svg.setAttribute('aria-label', ariaLabel);
+    return { ...previous, graph, mermaidMs: 0, reused: true };
+  }
+  await beforeDraw?.(graph.nodeCount);
+  const id = `pm-graph-${++renderCounter}`;
 
   if (engine === 'direct') {
     const t0 = performance.now();
     const d = await renderDirect(graph.model, theme, layout, id);
     d.svg.setAttribute('aria-label', ariaLabel);
-    return { ...d, graph, layout, engine, mermaidMs: performance.now() - t0 };
+    return { ...d, graph, engine, mermaidMs: performance.now() - t0, key, reused: false };
   }
 
   const mermaid = await loadMermaid();
-  const config = mermaidConfig(theme, layout);
+  const config = mermaidConfig(theme, layout === 'elk' ? 'elk' : 'dagre');
   const configKey = JSON.stringify(config);
   if (configKey !== initializedWith) {
     mermaid.initialize(config);
@@ -208,5 +235,5 @@ export async function renderGraph(
     edges.push({ el: p, info });
   }
 
-  return { svg, graph, layout, engine, width, height, nodes, taskOf, edges, mermaidMs };
+  return { svg, graph, layout, engine, width, height, nodes, taskOf, edges, mermaidMs, key, reused: false };
 }

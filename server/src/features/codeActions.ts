@@ -38,11 +38,27 @@ function isDuplicateReference(plan: Plan, id: string, remove: { start: number; e
   return removed.endsWith(id) && /^[\s,;&/]*(?:and\s+)?$/i.test(removed.slice(0, -id.length));
 }
 
+/**
+ * The data of a diagnostic the client sent back. It comes over the wire, possibly from another
+ * version or another client: keep only fields of the expected types.
+ */
+function readData(raw: unknown): DiagnosticData {
+  if (!raw || typeof raw !== 'object') return {};
+  const value = raw as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const data: DiagnosticData = { id: text(value.id), from: text(value.from), to: text(value.to), section: text(value.section) };
+  const remove = value.remove as Record<string, unknown> | undefined;
+  if (remove && typeof remove === 'object' && Number.isSafeInteger(remove.start) && Number.isSafeInteger(remove.end)) {
+    data.remove = { start: remove.start as number, end: remove.end as number };
+  }
+  return data;
+}
+
 export function codeActions(plan: Plan, diagnostics: Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== 'planmark') continue;
-    const data = (diagnostic.data ?? {}) as DiagnosticData;
+    const data = readData(diagnostic.data);
     let action: CodeAction | undefined;
     switch (diagnostic.code) {
       case 'unknown-task':

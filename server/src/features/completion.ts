@@ -65,12 +65,14 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
   const items: CompletionItem[] = [];
 
   // "## " at the start of a line: missing template sections (not in code, where "## " is a comment).
-  const heading = /^ {0,3}(#{2,3})[ \t]+([^#]*)$/.exec(before);
+  const heading = headingBefore(before);
   if (heading) {
     if (plan.fences.some((f) => f.openingSpan.end < offset && offset <= f.span.end)) return { isIncomplete: false, items };
-    // The title is the rest of the line: a chosen section replaces all of it.
-    const end = Math.max(offset, lineStart + lineText.replace(/[ \t#]*$/, '').length);
-    return { isIncomplete: false, items: sectionItems(plan, heading[1].length, lineStart + heading[0].length - heading[2].length, offset, end) };
+    // The title is the rest of the line (without closing #s): a chosen section replaces all of it.
+    let titleEnd = lineText.length;
+    while (titleEnd > 0 && (lineText[titleEnd - 1] === ' ' || lineText[titleEnd - 1] === '\t' || lineText[titleEnd - 1] === '#')) titleEnd--;
+    const end = Math.max(offset, lineStart + titleEnd);
+    return { isIncomplete: false, items: sectionItems(plan, heading.level, lineStart + heading.titleStart, offset, end) };
   }
 
   const table = tableAt(plan, offset);
@@ -110,6 +112,24 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
   if (graph) return { isIncomplete: false, items: taskIdItems(plan, word, {}) };
 
   return { isIncomplete: false, items };
+}
+
+/**
+ * A `## ` or `### ` heading being typed before the cursor (no `#` in its title yet): its level and
+ * where the title starts. Read by hand: /^ {0,3}(#{2,3})[ \t]+([^#]*)$/ and /[ \t#]*$/ backtrack
+ * quadratically on a long line of blanks.
+ */
+function headingBefore(before: string): { level: number; titleStart: number } | undefined {
+  let i = 0;
+  while (i < 3 && before[i] === ' ') i++;
+  let level = 0;
+  while (before[i + level] === '#') level++;
+  if (level < 2 || level > 3) return undefined;
+  i += level;
+  if (before[i] !== ' ' && before[i] !== '\t') return undefined;
+  while (before[i] === ' ' || before[i] === '\t') i++;
+  if (before.includes('#', i)) return undefined;
+  return { level, titleStart: i };
 }
 
 /** IDs listed in a cell or field, except the one being typed (it is what the user replaces). */

@@ -66,8 +66,17 @@ function isPlaceholderValue(value: string): boolean {
   return value === '' || /^\[[^\]]*\]$/.test(value) || value === 'Yes/No' || value === 'High/Med/Low';
 }
 
+/**
+ * The value without inline markup at its edges. A loop, not /[`*_]+$/: that regular expression
+ * backtracks quadratically on a long run of markup characters inside a cell.
+ */
 function stripInline(value: string): string {
-  return value.replace(/^[`*_]+|[`*_]+$/g, '').trim();
+  const markup = (c: string) => c === '`' || c === '*' || c === '_';
+  let start = 0;
+  let end = value.length;
+  while (start < end && markup(value[start])) start++;
+  while (end > start && markup(value[end - 1])) end--;
+  return value.slice(start, end).trim();
 }
 
 function severityOf(code: DiagnosticCode, settings: PlanmarkSettings): DiagnosticSeverity | undefined {
@@ -466,19 +475,50 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
  */
 function swallowedHeadings(plan: Plan): Map<string, { span: Span; fence: Span; nested: boolean }> {
   const out = new Map<string, { span: Span; fence: Span; nested: boolean }>();
-  const firstNested = Math.min(...plan.fences.flatMap((f) => f.nestedOpenings.map((n) => n.start)));
+  // A loop, not Math.min(...spread): a plan can hold more nested openings than a call has arguments.
+  let firstNested = Infinity;
+  for (const f of plan.fences) for (const n of f.nestedOpenings) if (n.start < firstNested) firstNested = n.start;
   for (const fence of plan.fences) {
     const nested = fence.span.end > firstNested;
     if (fence.closed && !nested) continue;
     const from = nested ? Math.max(fence.span.start, firstNested) : fence.openingSpan.end;
-    for (const m of plan.text.slice(from, fence.span.end).matchAll(/^( {0,3}#{1,2}[ \t]+)(.+?)[ \t#]*$/gm)) {
-      const title = m[2].replace(/\r$/, '');
+    forEachHeadingLine(plan.text, from, fence.span.end, (start, end) => {
+      const title = plan.text.slice(start, end);
       const key = sectionKey(title);
-      const start = from + m.index + m[1].length;
-      if (!out.has(key)) out.set(key, { span: { start, end: start + title.length }, fence: fence.openingSpan, nested });
-    }
+      if (!out.has(key)) out.set(key, { span: { start, end }, fence: fence.openingSpan, nested });
+    });
   }
   return out;
+}
+
+/**
+ * Lines in text[from, to) that would be `#` or `##` headings outside code, with the span of each
+ * title (trailing blanks and closing #s dropped). Scans lines by hand: the regular expression
+ * /^( {0,3}#{1,2}[ \t]+)(.+?)[ \t#]*$/ backtracks quadratically on a long line of "# # # ...x".
+ */
+function forEachHeadingLine(text: string, from: number, to: number, fn: (start: number, end: number) => void): void {
+  let pos = from;
+  while (pos < to) {
+    let lineEnd = pos;
+    while (lineEnd < to && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+    let i = pos;
+    while (i < lineEnd && i - pos < 3 && text[i] === ' ') i++;
+    let hashes = 0;
+    while (i < lineEnd && text[i] === '#') {
+      i++;
+      hashes++;
+    }
+    if (hashes >= 1 && hashes <= 2 && (text[i] === ' ' || text[i] === '\t')) {
+      while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
+      let end = lineEnd;
+      while (end > i && (text[end - 1] === ' ' || text[end - 1] === '\t' || text[end - 1] === '#')) end--;
+      // The title keeps at least its first character, as `.+?` did.
+      if (i < lineEnd) fn(i, Math.max(end, i + 1));
+    }
+    pos = lineEnd;
+    if (text[pos] === '\r') pos++;
+    if (text[pos] === '\n') pos++;
+  }
 }
 
 function checkTables(plan: Plan, out: Draft[]): void {
@@ -530,25 +570,63 @@ function checkFences(plan: Plan, out: Draft[]): void {
   }
 }
 
-/** Applies <!-- planmark-disable ... --> comments, as markdownlint's inline configuration does. */
+/**
+ * Applies <!-- planmark-disable ... --> comments, as markdownlint's inline configuration does.
+ * Indexed once per plan (by line, and per code by offset) so that checking every diagnostic
+ * stays fast when a plan has thousands of directives and thousands of diagnostics.
+ */
 function disabledFilter(plan: Plan): (code: DiagnosticCode, offset: number) => boolean {
   if (plan.directives.length === 0) return () => false;
   const lineOf = (offset: number) => plan.lines.positionAt(offset).line;
-  const directives = plan.directives.map((d) => ({ ...d, line: lineOf(d.span.start) }));
   const applies = (codes: string[], code: string) => codes.length === 0 || codes.includes(code);
+  const wholeFile: string[][] = [];
+  const byLine = new Map<number, string[][]>();
+  const toggles: { start: number; disable: boolean; codes: string[] }[] = [];
+  const addLine = (line: number, codes: string[]) => {
+    const list = byLine.get(line);
+    if (list) list.push(codes);
+    else byLine.set(line, [codes]);
+  };
+  for (const d of plan.directives) {
+    if (d.kind === 'disable-file') wholeFile.push(d.codes);
+    else if (d.kind === 'disable-line') addLine(lineOf(d.span.start), d.codes);
+    else if (d.kind === 'disable-next-line') addLine(lineOf(d.span.start) + 1, d.codes);
+    else toggles.push({ start: d.span.start, disable: d.kind === 'disable', codes: d.codes });
+  }
+  // The last disable/enable at or before an offset decides; stable, so document order breaks ties.
+  toggles.sort((a, b) => a.start - b.start);
+  const perCode = new Map<string, { starts: number[]; disable: boolean[] }>();
+  const togglesFor = (code: string) => {
+    let entry = perCode.get(code);
+    if (!entry) {
+      entry = { starts: [], disable: [] };
+      for (const t of toggles) {
+        if (!applies(t.codes, code)) continue;
+        entry.starts.push(t.start);
+        entry.disable.push(t.disable);
+      }
+      perCode.set(code, entry);
+    }
+    return entry;
+  };
   return (code, offset) => {
-    const line = lineOf(offset);
-    let disabled = false;
-    for (const d of directives) {
-      if (!applies(d.codes, code)) continue;
-      if (d.kind === 'disable-file') return true;
-      if (d.kind === 'disable-line' && d.line === line) return true;
-      if (d.kind === 'disable-next-line' && d.line + 1 === line) return true;
-      if (d.span.start <= offset) {
-        if (d.kind === 'disable') disabled = true;
-        else if (d.kind === 'enable') disabled = false;
+    if (wholeFile.some((codes) => applies(codes, code))) return true;
+    const onLine = byLine.get(lineOf(offset));
+    if (onLine?.some((codes) => applies(codes, code))) return true;
+    const { starts, disable } = togglesFor(code);
+    // Last toggle with start <= offset.
+    let low = 0;
+    let high = starts.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] <= offset) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
       }
     }
-    return disabled;
+    return found >= 0 && disable[found];
   };
 }

@@ -162,14 +162,39 @@ export function insertSectionEdit(plan: Plan, title: string): TextEdit | undefin
     }
   }
   // No later section: before the sign-off footer's rule if there is one, else at the end.
-  const footerRule = /(?:^|\r?\n)---[ \t]*\r?\n(?=[\s\S]*\*\*(Created By|Approved)[:*])/.exec(plan.text.slice(0, scopeEnd));
-  if (footerRule && scopeEnd === plan.text.length) {
-    const at = footerRule.index + (footerRule[0].startsWith('---') ? 0 : footerRule[0].indexOf('-'));
-    return insertAt(plan, at, body + eol);
-  }
-  const needsBreak = scopeEnd > 0 && !/\n\s*\n$/.test(plan.text.slice(0, scopeEnd));
+  const footerRule = scopeEnd === plan.text.length ? footerRuleStart(plan.text) : -1;
+  if (footerRule >= 0) return insertAt(plan, footerRule, body + eol);
+  const needsBreak = scopeEnd > 0 && !endsWithBlankLine(plan.text.slice(0, scopeEnd));
   const prefix = scopeEnd === 0 ? '' : needsBreak ? (plan.text.slice(0, scopeEnd).endsWith('\n') ? eol : eol + eol) : '';
   return insertAt(plan, scopeEnd, prefix + body);
+}
+
+/**
+ * Start of the first `---` line that has a sign-off field (**Created By:** or **Approved:**) after
+ * it, or -1. What /(?:^|\r?\n)---[ \t]*\r?\n(?=[\s\S]*\*\*(Created By|Approved)[:*])/ finds, in linear
+ * time: that lookahead rescans the rest of the text at every `---` line.
+ */
+function footerRuleStart(text: string): number {
+  let lastField = -1;
+  const field = /\*\*(?:Created By|Approved)[:*]/g;
+  for (let m = field.exec(text); m; m = field.exec(text)) lastField = m.index;
+  if (lastField < 0) return -1;
+  for (let p = text.indexOf('---'); p >= 0 && p < lastField; p = text.indexOf('---', p + 1)) {
+    if (p > 0 && text[p - 1] !== '\n') continue;
+    let q = p + 3;
+    while (text[q] === ' ' || text[q] === '\t') q++;
+    if (text[q] === '\r') q++;
+    if (text[q] !== '\n') continue;
+    if (q + 1 <= lastField) return p;
+  }
+  return -1;
+}
+
+/** The text ends with a blank line (/\n\s*\n$/, which backtracks quadratically on long blank runs). */
+function endsWithBlankLine(text: string): boolean {
+  if (!text.endsWith('\n')) return false;
+  for (let i = text.length - 2; i >= 0 && /\s/.test(text[i]); i--) if (text[i] === '\n') return true;
+  return false;
 }
 
 /** A node label as mermaid reads it: quoted when it holds characters that end or shape a label. */
