@@ -15,6 +15,9 @@ import { renderGraph, type EngineChoice, type LayoutChoice, type RenderedGraph }
 import { readTheme, toHex, type ThemeInfo, type ThemeKind } from './theme';
 import { Tooltip } from './tooltip';
 
+/** A highlighted node's own inline stroke, restored when the highlight moves on. */
+const savedStrokes = new WeakMap<SVGElement, (readonly [string, string, string])[]>();
+
 interface VsCodeApi {
   postMessage(message: WebviewToExtensionMessage): void;
   getState(): unknown;
@@ -404,11 +407,32 @@ class GraphApp {
     this.highlighted = taskId;
     const r = this.rendered;
     if (!r?.svg) return;
-    r.svg.querySelectorAll('.pm-highlight').forEach((e) => e.classList.remove('pm-highlight'));
+    r.svg.querySelectorAll('.pm-highlight').forEach((e) => {
+      e.classList.remove('pm-highlight');
+      for (const shape of Array.from(e.querySelectorAll<SVGElement>('rect, polygon, circle, path.basic'))) {
+        const saved = savedStrokes.get(shape);
+        if (!saved) continue;
+        for (const [name, value, priority] of saved) {
+          if (value) shape.style.setProperty(name, value, priority);
+          else shape.style.removeProperty(name);
+        }
+        savedStrokes.delete(shape);
+      }
+    });
     if (taskId === null) return;
     const g = r.nodes.get(taskId);
     if (!g) return;
     g.classList.add('pm-highlight');
+    // Mermaid writes the critical and error colours inline with !important, which a stylesheet
+    // cannot override; the highlight goes inline too, and the node's own stroke comes back above.
+    for (const shape of Array.from(g.querySelectorAll<SVGElement>('rect, polygon, circle, path.basic'))) {
+      savedStrokes.set(
+        shape,
+        ['stroke', 'stroke-width'].map((name) => [name, shape.style.getPropertyValue(name), shape.style.getPropertyPriority(name)] as const),
+      );
+      shape.style.setProperty('stroke', 'var(--pm-highlight)', 'important');
+      shape.style.setProperty('stroke-width', '4px', 'important');
+    }
     if (!reveal) return;
     const nb = g.getBoundingClientRect();
     const cb = this.canvas.getBoundingClientRect();
