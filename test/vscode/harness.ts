@@ -113,3 +113,23 @@ export async function waitForWebview<T = unknown>(expression: string, timeoutMs 
   }
   throw new Error(`no webview frame gave a value for ${expression} within ${timeoutMs} ms; last answers: ${JSON.stringify(last).slice(0, 2000)}`);
 }
+
+export const EXTENSION_ID = 'planmark.planmark';
+
+/** Polls `probe` until it returns something truthy; fails with what it waited for. */
+export async function waitFor<T>(what: string, probe: () => T | Thenable<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const started = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${String(last).slice(0, 1500)})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -7,9 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TaskListRequest, type TaskListResult } from '../../../shared/protocol';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
-import { queryFrames, runnerAvailable, screenshot, waitForWebview } from '../harness';
+import { queryFrames, runnerAvailable, screenshot, waitForWebview, EXTENSION_ID, waitFor } from '../harness';
 
-const EXTENSION_ID = 'planmark.planmark';
 
 async function extension(): Promise<{ api: PlanmarkExtensionApi; ext: vscode.Extension<PlanmarkExtensionApi> }> {
   const ext = vscode.extensions.getExtension<PlanmarkExtensionApi>(EXTENSION_ID);
@@ -17,22 +16,6 @@ async function extension(): Promise<{ api: PlanmarkExtensionApi; ext: vscode.Ext
   return { api: await ext.activate(), ext };
 }
 
-async function waitFor<T>(what: string, probe: () => T | Thenable<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 suite('Planmark commands', () => {
   let api: PlanmarkExtensionApi;

@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { PlanSummaryRequest, type PlanSummary } from '../../../shared/protocol';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
+import { EXTENSION_ID, waitFor } from '../harness';
 
-const EXTENSION_ID = 'planmark.planmark';
 
 async function extensionApi(): Promise<{ api: PlanmarkExtensionApi; root: vscode.Uri }> {
   const ext = vscode.extensions.getExtension<PlanmarkExtensionApi>(EXTENSION_ID);
@@ -18,22 +18,6 @@ function fixture(root: vscode.Uri, name: string): vscode.Uri {
   return vscode.Uri.joinPath(root, 'test', 'fixtures', 'vscode', name);
 }
 
-async function waitFor<T>(what: string, probe: () => T | Thenable<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Position of the n-th (0-based) occurrence of `needle` in the document, plus `delta` characters. */
 function positionOf(document: vscode.TextDocument, needle: string, nth = 0, delta = 0): vscode.Position {

@@ -6,26 +6,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
-import { queryFrames, queryWorkbench, runnerAvailable, type FrameResult } from '../harness';
+import { queryFrames, queryWorkbench, runnerAvailable, type FrameResult, EXTENSION_ID, waitFor } from '../harness';
 
-const EXTENSION_ID = 'planmark.planmark';
 
-async function waitFor<T>(what: string, probe: () => T | Thenable<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${String(last).slice(0, 1500)})` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** What the webview's SVG shows, read in the webview frame. */
 interface SvgState {
