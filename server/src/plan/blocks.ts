@@ -42,11 +42,11 @@ export function parseBlocks(text: string, from: number, to: number, ctx: Extract
   const blocks: Block[] = [];
   let cursor = from;
   for (const segment of hostile) {
-    if (segment.start > cursor) blocks.push(...parseWithRemark(text, cursor, segment.start, ctx));
+    if (segment.start > cursor) for (const b of parseWithRemark(text, cursor, segment.start, ctx)) blocks.push(b);
     blocks.push(plainBlock(text, segment.start, segment.end, ctx));
     cursor = segment.end;
   }
-  if (cursor < to) blocks.push(...parseWithRemark(text, cursor, to, ctx));
+  if (cursor < to) for (const b of parseWithRemark(text, cursor, to, ctx)) blocks.push(b);
   return blocks;
 }
 
@@ -236,6 +236,8 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   if (edit.start < rowStart || edit.end > rowEnd) return undefined;
   const newLine = newText.slice(rowStart, rowEnd + delta);
   if (newLine.trim() === '') return undefined;
+  // Fields and disable comments are block-level facts: a row holding one takes the full path.
+  if (mayHoldBlockFacts(newLine) || table.rows[rowIndex].row.cells.some((c) => mayHoldBlockFacts(c.text))) return undefined;
   // The row must still be a row of this table: parse it under the same header.
   if (!isRowOf(table, newLine)) return undefined;
   const rows = table.rows.slice();
@@ -247,6 +249,11 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   next[index] = { start: block.start, end: block.end + delta, facts };
   shiftBlocks(next, index + 1, delta);
   return { blocks: next, kind: 'table-row' as const };
+}
+
+/** Text that block-level extraction reads (fields, planmark-disable comments). */
+function mayHoldBlockFacts(text: string): boolean {
+  return text.includes('**') || text.includes('<!--');
 }
 
 /** The (non-blank) line is a body row under this table's header. */
@@ -296,7 +303,7 @@ function tryTableAppend(blocks: Block[], oldText: string, newText: string, edit:
     shiftBlocks(nextBlocks, index + 1, delta);
     return { blocks: nextBlocks, kind: 'table-row' as const };
   }
-  if (!isRowOf(table, newLine)) return undefined;
+  if (mayHoldBlockFacts(newLine) || !isRowOf(table, newLine)) return undefined;
   const facts: BlockFacts = {
     ...block.facts,
     table: {

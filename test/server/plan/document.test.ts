@@ -48,6 +48,16 @@ test('Enter after the last task row, then typing a new row, never reparses the t
   assert.deepEqual(doc.plan.taskById.get('TASK_006')?.dependsOn.map((d) => d.id), ['TASK_005']);
 });
 
+test('a disable comment typed into a table row is read, as in a full parse', () => {
+  const doc = new PlanDocument('file:///p.plan.md', filled, 1);
+  const row = '| Credential stuffing | High |';
+  const at = doc.text.indexOf(row) + row.length;
+  const comment = ' <!-- planmark-disable-line invalid-impact -->';
+  for (let i = 0; i < comment.length; i++) edit(doc, at + i, at + i, comment[i]);
+  assertSameAsFull(doc, 'typing a disable comment into a row');
+  assert.equal(doc.plan.directives.length, 1);
+});
+
 test('an edit inside the mermaid block reparses only that block', () => {
   const doc = new PlanDocument('file:///p.plan.md', filled, 1);
   const at = doc.text.indexOf('    D --> E') + '    D --> E'.length;
