@@ -36,6 +36,9 @@ export interface TextEdit {
 
 /** Parses text[from, to) into blocks with absolute offsets. */
 export function parseBlocks(text: string, from: number, to: number, ctx: ExtractContext): Block[] {
+  // remark drops a byte order mark at the start of its input: the document's own BOM is
+  // skipped here so that every offset still points into the text.
+  if (from === 0 && text.charCodeAt(0) === 0xfeff) from = 1;
   const hostile = findHostileSegments(text, from, to);
   if (hostile.length === 0) return parseWithRemark(text, from, to, ctx);
   // Parse the ordinary stretches with remark and keep each hostile segment as plain text.
@@ -50,22 +53,38 @@ export function parseBlocks(text: string, from: number, to: number, ctx: Extract
   return blocks;
 }
 
+/**
+ * The text remark and fact extraction read: a lone CR becomes a LF. Both end a line for remark
+ * and LSP alike; the facts split lines at LF. Lengths are kept, so offsets still hold.
+ */
+export function withLineFeeds(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r(?!\n)/g, '\n');
+}
+
 function parseWithRemark(text: string, from: number, to: number, ctx: ExtractContext): Block[] {
-  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  let slice = withLineFeeds(from === 0 && to === text.length ? text : text.slice(from, to));
+  // A BOM inside the document (the start of a reparsed stretch) is text, as in a full parse:
+  // a leading line break keeps remark from dropping it.
+  let shift = 0;
+  if (slice.charCodeAt(0) === 0xfeff) {
+    slice = '\n' + slice;
+    shift = -1;
+  }
   let root: Root;
   try {
     root = parseMarkdown(slice);
   } catch (error) {
     // A stack overflow on some nesting the pre-scan did not foresee: degrade, never crash.
     if (!(error instanceof RangeError)) throw error;
-    return slice.trim() === '' ? [] : [plainBlock(text, from + (slice.length - slice.trimStart().length), to, ctx)];
+    const raw = text.slice(from, to);
+    return raw.trim() === '' ? [] : [plainBlock(text, from + (raw.length - raw.trimStart().length), to, ctx)];
   }
   const blocks: Block[] = [];
   for (const node of root.children) {
     const s = node.position?.start.offset;
     const e = node.position?.end.offset;
     if (s === undefined || e === undefined) continue;
-    blocks.push({ start: from + s, end: from + e, facts: extractBlockFacts(node, slice, s, ctx) });
+    blocks.push({ start: from + shift + s, end: from + shift + e, facts: extractBlockFacts(node, slice, s, ctx) });
   }
   return blocks;
 }
@@ -77,70 +96,115 @@ function plainBlock(text: string, start: number, end: number, ctx: ExtractContex
   return { start, end, facts: { type: 'paragraph', fields: [], checklist: [], mentions, placeholders: [], directives: [], plain: true } };
 }
 
-// Inputs on which remark's parser goes quadratic or deeper (measured): emphasis delimiters
-// (`_`, `*`) are matched pairwise within one run of inline text, and nesting grows the
-// container stack per line. Beyond these limits a segment is kept as plain text.
-const MAX_DELIMITERS = 4000;
+// Inputs on which remark's parser goes quadratic or deeper (measured with bench/remarkCost.ts):
+// inline constructs are resolved pairwise within one run of inline text (emphasis `*` `_`,
+// strikethrough `~`, link and reference brackets, and most of all an inline `<!--` that never
+// closes), and nesting grows the container stack per line. A run whose weighted count of those
+// characters passes the limit, or a line nested or indented too deep, makes its segment plain text.
+const MAX_INLINE_COST = 4000;
 const MAX_PREFIX_DEPTH = 32;
 const MAX_INDENT = 64;
 
+/** What one character adds to the cost of its inline run. */
+function inlineCost(c: number): number {
+  switch (c) {
+    case 42: // *
+    case 95: // _
+    case 126: // ~
+    case 91: // [
+    case 93: // ]
+      return 1;
+    case 60: // < : an unclosed inline HTML comment is rescanned from every later `<`
+      return 4;
+    default:
+      return 0;
+  }
+}
+
+const FENCE_START = /^ {0,3}(`{3,}|~{3,})/;
+const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+/** Lines that end the inline run before them: setext underlines and thematic breaks. */
+const RUN_BREAK = /^ {0,3}(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$/;
+
 /**
- * Segments (runs of non-blank lines outside fenced code, split at headings) on which remark
- * would take too long or overflow the stack.
+ * Segments (runs of non-blank lines outside fenced code, split at ATX headings; a heading line
+ * is a segment of its own) on which remark would take too long or overflow the stack. The scan
+ * only looks at lines, so a reparse of any stretch that starts and ends at segment boundaries
+ * finds the same segments there as a scan of the whole text.
  */
 export function findHostileSegments(text: string, from: number, to: number): Span[] {
   const out: Span[] = [];
   let fence: { char: string; length: number } | undefined;
   let segStart = -1;
   let segEnd = -1;
-  let delimiters = 0;
+  let runCost = 0;
   let hostile = false;
   const close = () => {
-    if (segStart >= 0 && (hostile || delimiters > MAX_DELIMITERS)) out.push({ start: segStart, end: segEnd });
+    if (segStart >= 0 && hostile) out.push({ start: segStart, end: segEnd });
     segStart = -1;
-    delimiters = 0;
+    runCost = 0;
     hostile = false;
   };
   let pos = from;
   while (pos < to) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0 || nl > to) nl = to;
-    const lineEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const { end: lineEnd, next } = lineAt(text, pos, to);
     const line = text.slice(pos, lineEnd);
-    const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    const fenceMatch = FENCE_START.exec(line);
     if (fence) {
       if (fenceMatch && fenceMatch[1][0] === fence.char && fenceMatch[1].length >= fence.length && line.trim() === fenceMatch[1]) fence = undefined;
     } else if (fenceMatch && !(fenceMatch[1][0] === '`' && line.slice(fenceMatch[0].length).includes('`'))) {
       close();
       fence = { char: fenceMatch[1][0], length: fenceMatch[1].length };
-    } else if (line.trim() === '' || /^ {0,3}#{1,6}(\s|$)/.test(line)) {
+    } else if (line.trim() === '') {
       close();
     } else {
+      const heading = ATX_HEADING.test(line);
+      if (heading) close();
       if (segStart < 0) segStart = pos;
       segEnd = lineEnd;
-      let lineDelimiters = 0;
-      for (let i = 0; i < line.length; i++) {
-        const c = line.charCodeAt(i);
-        if (c === 95 /* _ */ || c === 42 /* * */) lineDelimiters++;
-      }
-      // Table cells are parsed one by one; other lines share one run of inline text.
-      if (line.includes('|')) hostile ||= lineDelimiters > MAX_DELIMITERS;
-      else delimiters += lineDelimiters;
+      // Prefix: block quote and list markers, and indentation.
       let depth = 0;
       let indent = 0;
-      for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (c === ' ') indent++;
-        else if (c === '\t') indent += 4;
-        else if (c === '>' || ((c === '-' || c === '*' || c === '+') && line[i + 1] === ' ')) depth++;
-        else break;
+      let i = 0;
+      let listItem = false;
+      for (; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (c === 32) indent++;
+        else if (c === 9) indent += 4;
+        else if (c === 62 /* > */) depth++;
+        else if ((c === 45 || c === 42 || c === 43) && isSpaceOrEnd(line, i + 1)) {
+          depth++;
+          listItem = true;
+        } else if (c >= 48 && c <= 57) {
+          // An ordered list marker: up to nine digits, then `.` or `)`, then a space.
+          let j = i;
+          while (j < line.length && j - i < 9 && line.charCodeAt(j) >= 48 && line.charCodeAt(j) <= 57) j++;
+          const m = line.charCodeAt(j);
+          if ((m === 46 || m === 41) && isSpaceOrEnd(line, j + 1)) {
+            depth++;
+            listItem = true;
+            i = j;
+          } else break;
+        } else break;
       }
       if (depth > MAX_PREFIX_DEPTH || indent > MAX_INDENT) hostile = true;
+      // Each table row, heading and list item starts its own inline run (table cells are even
+      // parsed one by one); other lines continue the paragraph before them.
+      if (heading || listItem || line.includes('|') || RUN_BREAK.test(line)) runCost = 0;
+      for (; i < line.length; i++) runCost += inlineCost(line.charCodeAt(i));
+      if (runCost > MAX_INLINE_COST) hostile = true;
+      if (heading) close();
     }
-    pos = nl + 1;
+    pos = next;
   }
   close();
   return out;
+}
+
+function isSpaceOrEnd(line: string, i: number): boolean {
+  if (i >= line.length) return true;
+  const c = line.charCodeAt(i);
+  return c === 32 || c === 9;
 }
 
 function lineStartBefore(text: string, offset: number): number {
@@ -161,6 +225,18 @@ function lineEndAfter(text: string, offset: number): number {
     i++;
   }
   return i;
+}
+
+/** The line starting at `pos`: where its content ends and where the next line starts (\n, \r\n or \r). */
+function lineAt(text: string, pos: number, to: number): { end: number; next: number } {
+  let i = pos;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return { end: i, next: i + 1 };
+    if (c === 13) return { end: i, next: text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1 };
+    i++;
+  }
+  return { end: to, next: to + 1 };
 }
 
 const CLOSING_FENCE_LINE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
@@ -335,7 +411,7 @@ function tryCodeContentEdit(blocks: Block[], oldText: string, newText: string, e
   }
   void oldText;
   const end = block.end + delta;
-  const facts: BlockFacts = { ...block.facts, code: extractCode(newText.slice(block.start, end), code.lang, ctx) };
+  const facts: BlockFacts = { ...block.facts, code: extractCode(withLineFeeds(newText.slice(block.start, end)), code.lang, ctx) };
   const next = blocks.slice();
   next[index] = { start: block.start, end, facts };
   shiftBlocks(next, index + 1, delta);
@@ -353,8 +429,17 @@ function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: 
   hi = Math.max(lo, hi);
   let margin = 1;
   for (let attempt = 0; attempt < 4; attempt++) {
-    const first = Math.max(0, lo - margin);
-    const sentinel = hi + margin; // an untouched block that must come out identical
+    let first = Math.max(0, lo - margin);
+    let sentinel = hi + margin; // an untouched block that must come out identical
+    // The region starts and ends where a segment of findHostileSegments does, so that whether
+    // a stretch is too costly for remark is judged on the same lines as in a full parse.
+    while (first > 0 && !isSegmentBoundary(newText, blocks[first - 1], blocks[first], 0)) first--;
+    while (
+      sentinel + 1 < blocks.length &&
+      !isSegmentBoundary(newText, blocks[sentinel], blocks[sentinel + 1], delta)
+    ) {
+      sentinel++;
+    }
     const regionStart = first === 0 ? 0 : lineStartBefore(newText, blocks[first].start);
     const hasSentinel = sentinel < blocks.length;
     const regionEnd = hasSentinel ? blocks[sentinel].end + delta : newText.length;
@@ -387,22 +472,39 @@ function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: 
   return { blocks: parseBlocks(newText, 0, newText.length, ctx), kind: 'full' as const };
 }
 
+/**
+ * Whether findHostileSegments never lets a segment run from block `before` into block `after`
+ * (both untouched by the edit, at `shift` from their offsets in `text`): a blank line lies
+ * between them, or one of them is an ATX heading or fenced code.
+ */
+function isSegmentBoundary(text: string, before: Block, after: Block, shift: number): boolean {
+  let breaks = 0;
+  for (let i = before.end + shift; i < after.start + shift; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) breaks++;
+  }
+  if (breaks >= 2) return true;
+  const isAtxOrFence = (b: Block) =>
+    (b.facts.type === 'heading' && ATX_HEADING.test(text.slice(b.start + shift, b.start + shift + 8))) || (b.facts.code?.fenceLength ?? 0) > 0;
+  return isAtxOrFence(before) || isAtxOrFence(after);
+}
+
 function swallowRest(text: string, block: Block, ctx: ExtractContext): Block | undefined {
   // Only a top-level fence at the start of its line runs to the end of the document.
   if (lineStartBefore(text, block.start) !== block.start - (block.facts.code?.indent ?? 0)) return undefined;
   // If any later line closes the fence, the blocks after it change too: let the caller widen.
   const code = block.facts.code!;
-  let pos = text.indexOf('\n', block.start);
-  while (pos >= 0 && pos < text.length) {
-    const next = text.indexOf('\n', pos + 1);
-    const line = text.slice(pos + 1, next < 0 ? text.length : next).replace(/\r$/, '');
+  // An unclosed fence runs to the very end of the text, trailing line breaks included.
+  const end = text.length;
+  const body = withLineFeeds(text.slice(block.start, end));
+  let pos = body.indexOf('\n');
+  while (pos >= 0 && pos < body.length) {
+    const next = body.indexOf('\n', pos + 1);
+    const line = body.slice(pos + 1, next < 0 ? body.length : next).replace(/\r$/, '');
     const m = CLOSING_FENCE_LINE.exec(line);
     if (m && m[1][0] === code.fenceChar && m[1].length >= code.fenceLength) return undefined;
     pos = next;
   }
-  // An unclosed fence runs to the very end of the text, trailing line breaks included.
-  const end = text.length;
-  const body = text.slice(block.start, end);
   const swallowed = extractCode(body, code.lang, ctx);
   if (swallowed.closed) return undefined;
   return { start: block.start, end, facts: { ...block.facts, code: swallowed } };

@@ -74,11 +74,11 @@ export interface ExtractContext {
   taskIdPattern: string;
 }
 
-const FIELD_LINE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?\*\*([^*\n]{1,80}?)(?::\*\*|\*\*[ \t]*:)[ \t]*(.*)$/;
+const FIELD_LINE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?\*\*([^*\n]{1,80}?)(?::\*\*|\*\*[ \t]*:)[ \t]*([^\r\n]*)$/;
 const PLACEHOLDER_BRACKET = /\[([^\[\]\n]{1,200})\]/g;
 const PLACEHOLDER_WORDS = /\b(?:Yes\/No|High\/Med\/Low|X\.Y\.Z)\b|(?<![\w.])[XYZ]%|<[ \t]?[XYZ][ \t]?ms\b/g;
 const DIRECTIVE = /<!--[ \t]*planmark-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)-->/g;
-const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})([^\r\n]*)$/;
 
 /** Cell values that are the template's own placeholders. */
 export const PLACEHOLDER_CELL_VALUES = new Set(['X', 'Y', 'Z', 'X.Y.Z', 'Yes/No', 'High/Med/Low']);
