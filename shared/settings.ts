@@ -47,7 +47,7 @@ export interface PlanmarkSettings {
   diagnostics: Partial<Record<DiagnosticCode, SeveritySetting>>;
   /** Milliseconds to wait after the last change before publishing diagnostics. */
   diagnosticsDelay: number;
-  /** Files larger than this many bytes get no deep analysis. */
+  /** Plans larger than this many bytes (UTF-8) get no deep analysis (diagnostics, graph, summary); navigation still works. */
   maxFileSize: number;
   /** Graph: above this many tasks the view starts focused on a subgraph. */
   graphFocusThreshold: number;

@@ -31,6 +31,8 @@ export class OpenDocument {
   private parsing: Promise<void> | undefined;
   private queued: TextEdit[] = [];
   private generation = 0;
+  /** The UTF-8 size of the text, computed on demand and dropped on every change. */
+  private bytes: number | undefined;
 
   constructor(
     readonly uri: string,
@@ -51,6 +53,24 @@ export class OpenDocument {
 
   get version(): number {
     return this.versionValue;
+  }
+
+  /** The text's size in bytes of UTF-8, as files are measured (a UTF-16 length undercounts non-ASCII text). */
+  get byteLength(): number {
+    this.bytes ??= Buffer.byteLength(this.textValue, 'utf8');
+    return this.bytes;
+  }
+
+  /**
+   * Whether the text is over `limit` bytes of UTF-8. Cheap for most texts: every UTF-16 unit is 1
+   * to 3 bytes (a surrogate pair is 4 bytes for 2 units, a lone surrogate 3), so the bytes are
+   * counted only when the length alone cannot decide.
+   */
+  exceeds(limit: number): boolean {
+    const length = this.textValue.length;
+    if (length > limit) return true;
+    if (length * 3 <= limit) return false;
+    return this.byteLength > limit;
   }
 
   isPlan(globs: readonly string[], roots: readonly string[] = []): boolean {
@@ -97,6 +117,7 @@ export class OpenDocument {
         edit = { start, end, text: change.text };
       }
       this.textValue = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+      this.bytes = undefined;
       edits.push(edit);
     }
     this.versionValue = version;

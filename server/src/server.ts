@@ -72,11 +72,21 @@ export function startServer(connection: Connection, parserScript?: string): void
     };
   }
 
+  /**
+   * The model of a plan, for navigation and edits: also for a plan over planmark.maxFileSize,
+   * whose model is parsed (on the worker when large) but which gets no deep analysis.
+   */
   async function planOf(uri: string): Promise<Plan | undefined> {
     const doc = documents.get(uri);
     if (!doc || !doc.isPlan(settings.files, roots)) return undefined;
-    if (doc.text.length > settings.maxFileSize) return undefined;
     return doc.plan();
+  }
+
+  /** The model of a plan for deep analysis (graph, summary): none over planmark.maxFileSize. */
+  async function analysedPlanOf(uri: string): Promise<Plan | undefined> {
+    const doc = documents.get(uri);
+    if (!doc || doc.exceeds(settings.maxFileSize)) return undefined;
+    return planOf(uri);
   }
 
   function diagnosticsOf(plan: Plan): Diagnostic[] {
@@ -96,12 +106,12 @@ export function startServer(connection: Connection, parserScript?: string): void
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    if (doc.text.length > settings.maxFileSize) {
+    if (doc.exceeds(settings.maxFileSize)) {
       if (!oversizeNoticeShown.has(uri)) {
         oversizeNoticeShown.add(uri);
         void connection.window.showInformationMessage(
-          `Planmark: ${uri.split('/').pop()} is ${(doc.text.length / 1048576).toFixed(1)} MB, over planmark.maxFileSize ` +
-            `(${(settings.maxFileSize / 1048576).toFixed(1)} MB); it gets no plan analysis.`,
+          `Planmark: ${uri.split('/').pop()} is ${formatSize(doc.byteLength)}, over planmark.maxFileSize ` +
+            `(${formatSize(settings.maxFileSize)}); it gets no diagnostics, task graph or summary, but navigation still works.`,
         );
       }
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
@@ -287,14 +297,14 @@ export function startServer(connection: Connection, parserScript?: string): void
   connection.onRequest(
     TaskGraphRequest.method,
     guard('taskGraph', null, async (p: TaskGraphParams) => {
-      const plan = await planOf(p.uri);
+      const plan = await analysedPlanOf(p.uri);
       return plan ? buildTaskGraph(plan, diagnosticsOf(plan)) : null;
     }),
   );
   connection.onRequest(
     PlanSummaryRequest.method,
     guard('planSummary', null, async (p: { uri: string }) => {
-      const plan = await planOf(p.uri);
+      const plan = await analysedPlanOf(p.uri);
       return plan ? planSummary(plan, diagnosticsOf(plan)) : null;
     }),
   );
@@ -362,6 +372,13 @@ export function startServer(connection: Connection, parserScript?: string): void
   );
 
   connection.listen();
+}
+
+/** A size in bytes as people read it: "812 bytes", "3.9 KB", "4.0 MB" (units of 1,024). */
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 // Started as a program (dist/server.js): serve on the transport named on the command line.
