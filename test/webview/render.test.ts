@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { parseWebviewMessage } from '../../client/src/graph/messages';
 import type { GraphPayload, WebviewToExtensionMessage } from '../../shared/protocol';
 import { hostilePayload, makePayload, taskId } from './payloads';
 import { launchChromium, openWebview, startWebviewServer, type WebviewPage, type WebviewServer } from './renderHarness';
@@ -256,6 +257,7 @@ describe('graph webview in chromium', () => {
     const png = (await lastOf(wp, 'exportPng'))!.dataUrl;
     assert.match(png, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
     assert.ok(png.length > 5000);
+    assert.equal(parseWebviewMessage({ type: 'exportPng', dataUrl: png }).ok, true, 'the extension accepts the PNG the page exports');
     await wp.page.getByRole('button', { name: 'Copy source' }).click();
     assert.match((await lastOf(wp, 'copySource'))!.source, /^flowchart (TD|LR)\n/);
     assert.equal((await wp.page.locator('.pm-banner').isHidden()), true, 'no export error banner');

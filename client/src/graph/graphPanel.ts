@@ -279,7 +279,10 @@ export class TaskGraphPanel implements vscode.Disposable {
         await this.refresh();
         return;
       case 'reveal':
-        await this.reveal(message.taskId);
+        // The webview names a task, never a place: only a task of the plan shown can be revealed.
+        if (!(await this.reveal(message.taskId))) {
+          this.deps.output.warn(`Task graph: ignored a reveal of ${JSON.stringify(message.taskId.slice(0, 50))}, not a task of the plan shown.`);
+        }
         return;
       case 'exportSvg':
         await this.save('svg', new TextEncoder().encode(message.svg));

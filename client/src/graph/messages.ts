@@ -48,6 +48,8 @@ export function parseWebviewMessage(raw: unknown): ParsedMessage {
       if (!boundedString(raw.dataUrl, MESSAGE_LIMITS.dataUrl) || !/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(raw.dataUrl)) {
         return { ok: false, reason: 'exportPng: dataUrl must be a base64 PNG data URL' };
       }
+      // The page's export is canvas.toDataURL('image/png'): bytes that are no PNG are not from it.
+      if (!hasPngSignature(raw.dataUrl)) return { ok: false, reason: 'exportPng: the data URL does not hold a PNG image' };
       return { ok: true, message: { type, dataUrl: raw.dataUrl } };
     case 'copySource':
       if (!boundedString(raw.source, MESSAGE_LIMITS.source)) return { ok: false, reason: 'copySource: source must be a string' };
@@ -67,13 +69,22 @@ export function parseWebviewMessage(raw: unknown): ParsedMessage {
   }
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** True when the base64 data of a `data:...;base64,` URL starts with the PNG signature (decodes 12 characters only). */
+function hasPngSignature(dataUrl: string): boolean {
+  const comma = dataUrl.indexOf(',');
+  if (comma < 0) return false;
+  const head = Buffer.from(dataUrl.slice(comma + 1, comma + 13), 'base64');
+  return head.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => head[i] === b);
+}
+
 /** The PNG bytes of a validated `data:image/png;base64,...` URL, or undefined when they are not a PNG. */
 export function decodePngDataUrl(dataUrl: string): Uint8Array | undefined {
   const comma = dataUrl.indexOf(',');
   if (comma < 0) return undefined;
   const bytes = Buffer.from(dataUrl.slice(comma + 1), 'base64');
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length < signature.length || signature.some((b, i) => bytes[i] !== b)) return undefined;
+  if (bytes.length < PNG_SIGNATURE.length || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return undefined;
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 

@@ -35,6 +35,9 @@ describe('webview message validation', () => {
       { type: 'exportSvg', svg: '<html><script>alert(1)</script></html>' },
       { type: 'exportPng', dataUrl: 'data:text/html;base64,PGh0bWw+' },
       { type: 'exportPng', dataUrl: 'https://example.com/x.png' },
+      // A PNG data URL whose bytes are not a PNG.
+      { type: 'exportPng', dataUrl: `data:image/png;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}` },
+      { type: 'exportPng', dataUrl: 'data:image/png;base64,iVBORw' },
       { type: 'copySource', source: 42 },
       { type: 'state', state: { direction: 'XX', groupBySteps: true, filter: '', zoom: 1, panX: 0, panY: 0 } },
       { type: 'state', state: { direction: 'TD', groupBySteps: true, filter: '', zoom: Infinity, panX: 0, panY: 0 } },

@@ -4,10 +4,12 @@
 // commands.test.ts ("the graph highlights the task under the cursor, and a click ...").
 // Needs the code-server back end to reach into the webview (skipped under @vscode/test-electron).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
 import { queryFrames, queryWorkbench, runnerAvailable, type FrameResult, EXTENSION_ID, waitFor } from '../harness';
-
 
 
 /** What the webview's SVG shows, read in the webview frame. */
@@ -68,6 +70,80 @@ async function waitForSvg(what: string, ready: (s: SvgState) => boolean, timeout
     throw new Error(`${(error as Error).message}; the webview showed ${JSON.stringify(brief)}`);
   }
 }
+
+/**
+ * Posts `messages` from inside the graph's page (the content frame running dist/webview.js)
+ * exactly as its acquireVsCodeApi().postMessage does. VS Code's webview host frame
+ * (webview/browser/pre/index.html) gives the page an API that calls
+ * `window.parent.__vscode_post_message__('onmessage', { message, transfer })` and then deletes
+ * `window.parent`; a script injected into the page can still reach that host frame through
+ * `window.top`, which is what this does. Resolves with the number of frames that posted.
+ */
+async function postFromGraphPage(messages: unknown[]): Promise<number> {
+  const results = await queryFrames<number | string | null>(`((messages) => {
+    if (![...document.scripts].some((s) => /\\/webview\\.js(\\?|$)/.test(s.getAttribute('src') || ''))) return null;
+    const me = window;
+    const hostOf = (w) => {
+      for (let i = 0; i < w.frames.length; i++) {
+        const f = w.frames[i];
+        try {
+          if (typeof f.__vscode_post_message__ === 'function' && [...Array(f.frames.length).keys()].some((j) => f.frames[j] === me)) return f;
+        } catch { /* another origin */ }
+        const r = hostOf(f);
+        if (r) return r;
+      }
+      return null;
+    };
+    const host = window.parent && typeof window.parent.__vscode_post_message__ === 'function' ? window.parent : hostOf(window.top);
+    if (!host) return 'no webview host frame above the page';
+    for (const message of messages) host.__vscode_post_message__('onmessage', { message, transfer: undefined });
+    return messages.length;
+  })(${JSON.stringify(messages)})`);
+  const posted = results.filter((r) => r.webviewContent && typeof r.value === 'number');
+  assert.ok(posted.length <= 1, `one graph page posted: ${JSON.stringify(posted).slice(0, 500)}`);
+  const problems = results.filter((r) => r.webviewContent && typeof r.value === 'string');
+  assert.equal(posted.length, 1, `no graph page could post: ${JSON.stringify(problems.length ? problems : results).slice(0, 1500)}`);
+  return posted.length;
+}
+
+/**
+ * The file the extension's "Planmark" LogOutputChannel is written to:
+ * <user data>/logs/<session>/exthost<N>/planmark.planmark/Planmark.log on the code-server side.
+ * The extension host (this process) keeps it open, so /proc/self/fd names it; otherwise look
+ * below the user data run.mjs gives code-server (<state>/user-data, with TMPDIR=<state>/tmp).
+ */
+function planmarkLogFile(): string | undefined {
+  const tail = path.join(EXTENSION_ID, 'Planmark.log');
+  try {
+    for (const fd of fs.readdirSync('/proc/self/fd')) {
+      let target = '';
+      try {
+        target = fs.readlinkSync(path.join('/proc/self/fd', fd));
+      } catch {
+        continue;
+      }
+      if (target.endsWith(path.sep + tail) && fs.existsSync(target)) return target;
+    }
+  } catch {
+    /* no /proc */
+  }
+  const logs = path.resolve(process.env.TMPDIR ?? os.tmpdir(), '..', 'user-data', 'logs');
+  const candidates: string[] = [];
+  try {
+    for (const session of fs.readdirSync(logs)) {
+      for (const dir of fs.readdirSync(path.join(logs, session))) {
+        const file = path.join(logs, session, dir, tail);
+        if (/^exthost\d*$/.test(dir) && fs.existsSync(file)) candidates.push(file);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return candidates.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+}
+
+/** The messages of the workbench's notifications (toasts and the notification centre). */
+const READ_NOTIFICATIONS = `[...document.querySelectorAll('.notification-list-item-message')].map((e) => (e.textContent || '').trim())`;
 
 const ids = (s: SvgState) => s.nodes.map((n) => n.id).sort();
 const sameIds = (s: SvgState, expected: string[]) => JSON.stringify(ids(s)) === JSON.stringify([...expected].sort());
@@ -234,5 +310,92 @@ suite('Planmark task graph (webview)', function () {
     const everywhere = await queryFrames<unknown>('window.__pwned === undefined ? null : String(window.__pwned)');
     assert.deepEqual(everywhere.filter((r) => r.value != null).map((r) => `${r.url}: ${String(r.value)}`), [], 'no frame was pwned');
     assert.equal(await queryWorkbench('window.__pwned === undefined ? null : String(window.__pwned)'), null, 'the workbench was not pwned');
+  });
+
+  test('messages a hostile webview posts are ignored and logged', async () => {
+    const { document, editor } = await showGraphOf(fixture('vscode', 'graph.plan.md'));
+    await waitForSvg('the SVG of graph.plan.md', (s) => sameIds(s, ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004']));
+    const logFile = planmarkLogFile();
+    assert.ok(logFile, 'the "Planmark" output channel has a log file (exthost*/planmark.planmark/Planmark.log)');
+    const logStart = fs.statSync(logFile).size;
+    const newLog = () => fs.readFileSync(logFile, 'utf8').slice(logStart);
+
+    // Park the cursor away from any task, and note what the user sees.
+    editor.selection = new vscode.Selection(2, 2, 2, 7);
+    await waitFor('the plan to be the active editor', () => vscode.window.activeTextEditor?.document === document);
+    const text = document.getText();
+    const version = document.version;
+    const selection = editor.selection;
+    const terminals = vscode.window.terminals.length;
+    const visibleEditors = () => vscode.window.visibleTextEditors.map((e) => `${e.viewColumn}:${e.document.uri.toString()}`).sort();
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => `${g.viewColumn}:${t.label}`)).sort();
+    const documents = () => vscode.workspace.textDocuments.map((d) => d.uri.toString()).sort();
+    const before = { visible: visibleEditors(), tabs: tabs(), documents: documents() };
+    const notificationsBefore = await queryWorkbench<string[]>(READ_NOTIFICATIONS);
+
+    const longId = 'TASK_' + 'x'.repeat(10_000);
+    await postFromGraphPage([
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      'not an object',
+      ['reveal', 'TASK_001'],
+      { type: 'reveal', taskId: 'TASK_999' },
+      { type: 'reveal', taskId: '../../etc/passwd' },
+      { type: 'reveal', taskId: longId },
+      { type: 'exportSvg', svg: '<script>alert(1)</script>' },
+      { type: 'exportPng', dataUrl: 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==' },
+      // A PNG data URL whose bytes are not a PNG (they are the same <script>).
+      { type: 'exportPng', dataUrl: 'data:image/png;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==' },
+    ]);
+
+    // Every one of them is logged as ignored (this also says they have all been handled).
+    const expected = [
+      'Task graph: ignored a webview message (unknown message type "runCommand").',
+      'Task graph: ignored a webview message (message is not an object).',
+      'Task graph: ignored a reveal of "TASK_999", not a task of the plan shown.',
+      'Task graph: ignored a reveal of "../../etc/passwd", not a task of the plan shown.',
+      'Task graph: ignored a webview message (reveal: taskId must be a non-empty string).',
+      'Task graph: ignored a webview message (exportSvg: svg must be an SVG document).',
+      'Task graph: ignored a webview message (exportPng: dataUrl must be a base64 PNG data URL).',
+      'Task graph: ignored a webview message (exportPng: the data URL does not hold a PNG image).',
+    ];
+    const count = (log: string, line: string) => log.split('\n').filter((l) => /\[warning\]/.test(l) && l.endsWith(line)).length;
+    const log = await waitFor(
+      'the ignored messages to be logged',
+      () => {
+        const log = newLog();
+        return count(log, expected[1]) >= 2 && expected.every((line) => count(log, line) >= 1) ? log : undefined;
+      },
+      30_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the log had:\n${newLog().slice(0, 3000)}`);
+    });
+    assert.ok(!log.includes('x'.repeat(201)), 'the 10,000-character ID is not written to the log');
+    assert.doesNotMatch(log, /\[error\]/, 'nothing failed while handling them');
+
+    // Nothing the user can see has moved.
+    assert.equal(vscode.window.activeTextEditor?.document, document, 'the plan is still the active editor');
+    assert.ok(vscode.window.activeTextEditor.selection.isEqual(selection), `the selection did not move: ${JSON.stringify(vscode.window.activeTextEditor.selection)}`);
+    assert.equal(vscode.window.terminals.length, terminals, 'no terminal was opened');
+    assert.deepEqual(visibleEditors(), before.visible, 'no editor was opened or closed');
+    assert.deepEqual(tabs(), before.tabs, 'no tab was opened or closed');
+    assert.deepEqual(documents(), before.documents, 'no document was opened (e.g. /etc/passwd)');
+    assert.equal(document.getText(), text, 'the plan text is unchanged');
+    assert.equal(document.version, version);
+    assert.equal(document.isDirty, false);
+
+    // The same channel works: a reveal of a real task, posted the same way, selects its row.
+    await postFromGraphPage([{ type: 'reveal', taskId: 'TASK_003' }]);
+    const revealed = await waitFor('the TASK_003 row to be selected', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document === document && !active.selection.isEqual(selection) ? active.selection : undefined;
+    });
+    assert.equal(document.getText(revealed), '| TASK_003 | TASK_001, TASK_002 | 5 |');
+    assert.deepEqual(visibleEditors(), before.visible, 'the reveal used the editor already showing the plan');
+    assert.equal(vscode.window.terminals.length, terminals);
+    assert.equal(document.getText(), text);
+
+    // And none of the ignored messages put up a notification (the reveal came after them).
+    const notificationsAfter = await queryWorkbench<string[]>(READ_NOTIFICATIONS);
+    assert.deepEqual(notificationsAfter.filter((m) => !notificationsBefore.includes(m)), [], 'no new notification');
   });
 });
