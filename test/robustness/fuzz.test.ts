@@ -408,6 +408,18 @@ describe('fuzz: incremental fast paths', () => {
     assert.deepEqual(codes(doc), codes(full), `minimal input: ${escapeText(text)}, then type the comment after "Critical"`);
     assert.deepEqual(blocksOf(doc), blocksOf(full));
   });
+
+  // Regression: the same fast path left a disable comment in a later row at its old offset when an
+  // edit changed the length of an earlier row. Found by the random-seed run (seed 549825541).
+  test('a disable comment in a later row moves with the text when an earlier row is edited', () => {
+    const text = '| Risk | Impact |\n|---|---|\n| a | High |\n| b | Critical <!-- planmark-disable-line invalid-impact --> |\n';
+    const doc = new PlanDocument('file:///p.plan.md', text, 1);
+    const at = text.indexOf('| a');
+    doc.applyEdits([{ start: at, end: at + 2, text: '\u0000' }], 2);
+    assert.equal(doc.lastUpdate, 'table-row', 'the edit takes the table-row fast path');
+    const full = new PlanDocument('file:///p.plan.md', doc.text, 2);
+    assert.deepEqual(blocksOf(doc), blocksOf(full), `minimal input: ${escapeText(text)}, then replace the "| " of row a with NUL`);
+  });
 });
 
 describe('fuzz: line and paragraph separators', () => {

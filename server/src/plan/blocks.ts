@@ -320,7 +320,18 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   rows[rowIndex] = extractTableRow(newLine, table.columns, ctx);
   const rowOffsets = table.rowOffsets.slice();
   for (let i = rowIndex + 1; i < rowOffsets.length; i++) rowOffsets[i] += delta;
-  const facts: BlockFacts = { ...block.facts, table: { ...table, rows, rowOffsets } };
+  // Fields and disable comments of later rows move with the text after the edit.
+  const rowStartRel = table.rowOffsets[rowIndex];
+  const after = (span: Span) => span.start > rowStartRel;
+  const moved = (span: Span): Span => (after(span) ? { start: span.start + delta, end: span.end + delta } : span);
+  const facts: BlockFacts = {
+    ...block.facts,
+    table: { ...table, rows, rowOffsets },
+    directives: block.facts.directives.map((d) => (after(d.span) ? { ...d, span: moved(d.span) } : d)),
+    fields: block.facts.fields.map((f) =>
+      after(f.lineSpan) ? { ...f, keySpan: moved(f.keySpan), valueSpan: moved(f.valueSpan), lineSpan: moved(f.lineSpan) } : f,
+    ),
+  };
   const next = blocks.slice();
   next[index] = { start: block.start, end: block.end + delta, facts };
   shiftBlocks(next, index + 1, delta);
