@@ -8,7 +8,7 @@ import {
   type CompletionList,
   type Position,
 } from 'vscode-languageserver-types';
-import { dependencyGraph, nextFreeTaskId, stepsByTask, type Field, type Plan, type Table, type TaskRef } from '../plan';
+import { nextFreeTaskId, taskAdjacency, stepsByTask, type Field, type Plan, type Table, type TaskRef } from '../plan';
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { classifyTable } from '../plan/facts';
 import { templateSections } from '../template';
@@ -149,13 +149,13 @@ function taskIdItems(
   word: Slot,
   options: { exclude?: string; already?: Set<string>; preferUnscheduled?: boolean },
 ): CompletionItem[] {
-  const graph = dependencyGraph(plan);
   // Offering a task that depends (transitively) on the row's task would close a cycle.
+  const { prerequisites, dependents } = taskAdjacency(plan);
   const blocked = new Set<string>();
   if (options.exclude) {
     const queue = [options.exclude];
     for (let head = 0; head < queue.length; head++) {
-      for (const w of graph.dependents.get(queue[head]) ?? []) {
+      for (const w of dependents.get(queue[head]) ?? []) {
         if (!blocked.has(w)) {
           blocked.add(w);
           queue.push(w);
@@ -171,20 +171,23 @@ function taskIdItems(
   for (const task of plan.taskById.values()) {
     index++;
     if (blocked.has(task.id) || options.already?.has(task.id)) continue;
-    const stepTitles = (steps.get(task.id) ?? []).map((i) => plan.steps[i].title);
-    const deps = graph.prerequisites.get(task.id) ?? [];
-    const unscheduled = stepTitles.length === 0;
+    const stepIndexes = steps.get(task.id);
+    const scheduled = stepIndexes !== undefined && stepIndexes.length > 0;
+    const deps = prerequisites.get(task.id);
+    const detail = [
+      task.hoursCell?.text ? `${task.hoursCell.text} h` : '',
+      deps ? `after ${[...new Set(deps)].join(', ')}` : '',
+      scheduled ? plan.steps[stepIndexes[0]].title : '',
+    ];
     items.push({
       label: task.id,
       kind: CompletionItemKind.Reference,
-      detail: [task.hoursCell?.text ? `${task.hoursCell.text} h` : undefined, deps.length ? `after ${deps.join(', ')}` : undefined, stepTitles[0]]
-        .filter(Boolean)
-        .join(' · '),
+      detail: detail.filter((d) => d !== '').join(' · '),
       // The full description is filled in by resolveCompletionItem: thousands of items stay cheap.
       data: { taskId: task.id },
       textEdit: { range, newText: task.id },
       filterText: task.id,
-      sortText: `${options.preferUnscheduled && !unscheduled ? '1' : '0'}${String(index).padStart(6, '0')}`,
+      sortText: `${options.preferUnscheduled && scheduled ? '1' : '0'}${String(index).padStart(6, '0')}`,
     });
   }
   return items;
