@@ -9,6 +9,11 @@ import fs from 'node:fs';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--outdir DIR` writes the bundles to DIR instead of dist/ (tests run alone bundle into a private
+// directory, see test/builtDist.ts); `--only server,cli` limits the bundles built.
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const outdir = option('--outdir');
+const only = option('--only')?.split(',');
 
 const common = {
   bundle: true,
@@ -24,7 +29,10 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['webview/media/graph.css'], outfile: 'dist/webview.css' },
-].filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])));
+]
+  .filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])))
+  .filter((b) => !only || only.includes(path.basename(b.outfile).replace(/\.(js|css)$/, '')))
+  .map((b) => (outdir ? { ...b, outfile: path.join(path.resolve(outdir), path.basename(b.outfile)) } : b));
 
 // dist/ is not wiped: other bundles (and copied assets) may be built by parallel steps.
 if (watch) {

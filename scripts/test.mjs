@@ -1,6 +1,10 @@
 // `npm test`: build, type-check, run the unit/LSP/webview tests (node's test runner), then the
 // extension suites inside a real VS Code (scripts/vscode-test/run.mjs). Prints one closing
 // line "planmark: N passed, N failed" covering both. `--unit-only` stops before VS Code.
+// dist/ is built once, first; test files use it as built (PLANMARK_PREBUILT_DIST, see
+// test/builtDist.ts) and never rebuild it while others run. A heartbeat line shows the elapsed
+// time and the last test seen whenever a step has printed nothing for 15 s, so a CI log never
+// stays silent for more than 20 s.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,19 +14,44 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const unitOnly = process.argv.includes('--unit-only');
 const filter = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
+const started = Date.now();
+const elapsed = (since = started) => {
+  const s = Math.round((Date.now() - since) / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+};
+const SILENCE_MS = 15_000;
+/** A line that names a test: the spec reporter's ✔/✖ lines and mocha's. */
+const TEST_LINE = /^\s*(✔|✖|✓|\d+\)|﹣)\s/;
+
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const stepStarted = Date.now();
     let output = '';
-    child.stdout.on('data', (d) => {
+    let lastPrinted = Date.now();
+    let lastTest = '';
+    const seen = (d) => {
       output += d;
+      lastPrinted = Date.now();
+      for (const line of String(d).replace(/\x1b\[[0-9;]*m/g, '').split('\n')) if (TEST_LINE.test(line)) lastTest = line.trim();
+    };
+    child.stdout.on('data', (d) => {
+      seen(d);
       process.stdout.write(d);
     });
     child.stderr.on('data', (d) => {
-      output += d;
+      seen(d);
       process.stderr.write(d);
     });
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+    const heartbeat = setInterval(() => {
+      if (Date.now() - lastPrinted < SILENCE_MS) return;
+      lastPrinted = Date.now();
+      console.log(`[planmark test] ${elapsed()} elapsed (this step ${elapsed(stepStarted)}), still running; last test seen: ${lastTest || 'none yet'}`);
+    }, 1000);
+    child.on('close', (code, signal) => {
+      clearInterval(heartbeat);
+      resolve({ code: code ?? (signal ? 1 : 0), output });
+    });
   });
 }
 
@@ -41,8 +70,8 @@ let failed = 0;
 const failures = [];
 
 const step = async (name, command, args, count) => {
-  console.log(`\n=== ${name} ===`);
-  const result = await run(command, args);
+  console.log(`\n=== ${name} === (${elapsed()} elapsed)`);
+  const result = await run(command, args, { env: { PLANMARK_PREBUILT_DIST: '1' } });
   const counts = count ? count(result.output) : undefined;
   if (counts) {
     passed += counts.passed;
@@ -86,5 +115,5 @@ if (!unitOnly) {
 
 console.log('');
 if (failures.length) console.log(`Failed steps: ${failures.join(', ')}`);
-console.log(`planmark: ${passed} passed, ${failed} failed`);
+console.log(`planmark: ${passed} passed, ${failed} failed (${elapsed()})`);
 process.exit(failures.length || failed ? 1 : 0);

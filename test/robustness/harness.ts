@@ -389,12 +389,3 @@ function applyAndCheck(plan: Plan, text: string, lines: Lines, diagnostics: Diag
   }
   return applied;
 }
-
-/** Runs `fn`, failing when it takes longer than `limitMs`: a guard against hangs, not a speed test. */
-export function withinHangGuard<T>(limitMs: number, what: string, fn: () => T): T {
-  const started = Date.now();
-  const result = fn();
-  const ms = Date.now() - started;
-  assert.ok(ms <= limitMs, `${what} took ${ms} ms (hang guard: ${limitMs} ms)`);
-  return result;
-}

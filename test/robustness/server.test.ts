@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
+import { builtDist } from '../builtDist';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -40,30 +40,10 @@ import { ROOT } from './harness';
 
 const WAIT_MS = 30_000;
 let serverJs: string;
-let bundleDir: string | undefined;
 
-after(() => {
-  if (bundleDir) fs.rmSync(bundleDir, { recursive: true, force: true });
-});
-
-before(async () => {
-  // A private bundle of the current sources: no race with other tests that rebuild dist/. Under
-  // out/ (ignored by git) so that the server finds templates/ as it does from dist/.
-  fs.mkdirSync(path.join(ROOT, 'out'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'robustness-server-'));
-  bundleDir = dir;
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  serverJs = path.join(dir, 'server.js');
-  await esbuild.build({
-    entryPoints: ['server/src/server.ts'],
-    outfile: serverJs,
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+before(() => {
+  // dist/ as `npm test` built it before any test ran, or a private bundle (test/builtDist.ts).
+  serverJs = builtDist().server;
 });
 
 /** A minimal LSP client: answers workspace/configuration with `settings`, records what comes back. */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, stripJsonComments } from '../../server/src/cli';
+import { builtDist } from '../builtDist';
 
 const repo = path.join(__dirname, '..', '..');
 const fixtures = path.join(repo, 'test', 'fixtures');
@@ -289,34 +290,10 @@ describe('--config', () => {
 });
 
 describe('as a real process', () => {
-  const bin = path.join(repo, 'bin', 'planmark.js');
-
-  // `npm test` builds first; rebuild dist/cli.js only when a source is newer, and only that
-  // bundle, so that tests running alongside never see other bundles being rewritten.
-  before(async () => {
-    const bundle = path.join(repo, 'dist', 'cli.js');
-    const newest = (dir: string): number =>
-      Math.max(
-        0,
-        ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
-          const full = path.join(dir, e.name);
-          return e.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs;
-        }),
-      );
-    const stale = !fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < Math.max(newest(path.join(repo, 'server', 'src')), newest(path.join(repo, 'shared')));
-    if (!stale) return;
-    const esbuild = await import('esbuild');
-    await esbuild.build({
-      absWorkingDir: repo,
-      entryPoints: ['server/src/cli.ts'],
-      outfile: 'dist/cli.js',
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      sourcemap: 'linked',
-      logLevel: 'warning',
-    });
+  // dist/ as `npm test` built it before any test ran, or a private bundle (test/builtDist.ts).
+  let bin = '';
+  before(() => {
+    bin = builtDist().bin;
   });
 
   test('node bin/planmark.js check prints problems and exits 1 on errors', () => {

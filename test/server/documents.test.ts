@@ -2,17 +2,16 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { builtDist } from '../builtDist';
 import { BackgroundParser } from '../../server/src/backgroundParser';
 import { INLINE_PARSE_LIMIT, OpenDocument } from '../../server/src/documents';
 import { parsePlan } from '../../server/src/plan';
 import { generatePlan } from '../../bench/generatePlan';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
 
+let SERVER = '';
 before(() => {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+  SERVER = builtDist().server;
 });
 
 function change(doc: OpenDocument, line: number, character: number, text: string, version: number) {
@@ -21,10 +20,10 @@ function change(doc: OpenDocument, line: number, character: number, text: string
 
 for (const [name, script] of [
   ['inline parser', undefined],
-  ['worker thread (dist/server.js)', SERVER],
+  ['worker thread (dist/server.js)', 'bundle'],
 ] as const) {
   test(`edits made while a large plan parses on the ${name} are applied, none lost`, async () => {
-    const parser = new BackgroundParser(script, () => undefined);
+    const parser = new BackgroundParser(script && SERVER, () => undefined);
     try {
       const text = generatePlan(1000).text;
       assert.ok(text.length > INLINE_PARSE_LIMIT, 'the plan is large enough to parse in the background');

@@ -1,7 +1,6 @@
 // End to end: the bundled server (dist/server.js --stdio) driven over LSP as an editor would.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -40,7 +39,7 @@ import {
   type SectionListResult,
   type TaskListResult,
 } from '../../shared/protocol';
-import { LspClient, positionOf, ROOT, SERVER } from './lspClient';
+import { LspClient, positionOf, ROOT, serverJs } from './lspClient';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const FILLED = fs.readFileSync(path.join(FIXTURES, 'filled.plan.md'), 'utf8');
@@ -65,13 +64,7 @@ const PROBLEM_CODES = [
 ];
 
 before(() => {
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
-  } catch (error) {
-    const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
-    throw new Error(`node scripts/build.mjs failed: ${e.message}\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}`);
-  }
-  assert.ok(fs.existsSync(SERVER), `${SERVER} was not built`);
+  assert.ok(fs.existsSync(serverJs()), `${serverJs()} was not built`);
 });
 
 function codes(diagnostics: Diagnostic[]): string[] {

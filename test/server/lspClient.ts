@@ -3,6 +3,7 @@
 // documents it opens so edits from the server can be applied and sent back as changes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { builtDist } from '../builtDist';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -26,7 +27,10 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 export const ROOT = path.resolve(__dirname, '../..');
-export const SERVER = path.join(ROOT, 'dist', 'server.js');
+/** The bundled server: dist/ as `npm test` built it, or a private bundle (test/builtDist.ts). */
+export function serverJs(): string {
+  return builtDist().server;
+}
 
 /** Generous: a slow CI machine must never fail a test on time alone. */
 export const WAIT_MS = 20_000;
@@ -86,7 +90,7 @@ export class LspClient {
   }
 
   static start(): LspClient {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [serverJs(), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     return new LspClient(child);
   }
 
