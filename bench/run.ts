@@ -11,6 +11,7 @@ import MarkdownIt from 'markdown-it';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { generatePlan } from './generatePlan';
 import { measureActivationDetails } from './activation';
+import { benchLayout, layoutReport } from './layout';
 import { PlanDocument, mentionAt, type Plan } from '../server/src/plan';
 import { parseMarkdown } from '../server/src/plan/blocks';
 import { computeDiagnostics } from '../server/src/features/diagnostics';
@@ -254,6 +255,7 @@ async function main() {
     await benchServer(size);
   }
   const graph = await benchGraphRender();
+  const layoutRows = await benchLayout([150, 500, 1000], (line) => process.stdout.write(line + '\n'));
   process.stdout.write('measuring extension activation in VS Code...\n');
   const activation = await measureActivationDetails();
 
@@ -341,6 +343,10 @@ async function main() {
     '## Graph view',
     '',
     ...graphLines,
+    '',
+    '## Graph layout quality (built-in layered layout beside elkjs layered, same graphs)',
+    '',
+    ...layoutReport(layoutRows).lines,
     '',
     '## Extension activation (in a real VS Code)',
     '',

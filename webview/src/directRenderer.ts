@@ -20,7 +20,7 @@ import type { ELK as ElkApi, ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/li
 import { layout as dagreLayout } from 'dagre-d3-es/src/dagre/index.js';
 import { Graph } from 'dagre-d3-es/src/graphlib/index.js';
 import type { GraphModel, MermaidEdgeInfo } from './graphToMermaid';
-import { layeredLayout } from './layeredLayout';
+import { bandPathData, layeredLayout } from './layeredLayout';
 import type { ThemeInfo } from './theme';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -54,6 +54,8 @@ export interface DirectLayout {
   edges: ElkPoint[][];
   /** True: draw routes as B-splines (dagre); false: straight segments (ELK, orthogonal). */
   curved: boolean;
+  /** Set for the built-in layered layout: routes are drawn with bandPathData (straight in ranks, curved between). */
+  bands?: 'TD' | 'LR';
 }
 
 export interface DirectRendered {
@@ -212,7 +214,7 @@ export function layoutWithLayered(model: GraphModel, sizes: Map<string, { width:
       groups: model.clusters.length ? { order: model.clusters.map((c) => c.key), padding: CLUSTER_PAD, title: TITLE_BAND } : undefined,
     },
   );
-  return { width: r.width, height: r.height, nodes: r.nodes, clusters: r.groups, edges: r.edges, curved: true };
+  return { width: r.width, height: r.height, nodes: r.nodes, clusters: r.groups, edges: r.edges, curved: true, bands: r.bands };
 }
 
 export function layoutWithDagre(
@@ -285,6 +287,7 @@ function fitToContent(layout: DirectLayout): DirectLayout {
     clusters: new Map([...layout.clusters].map(([k, b]) => [k, move(b)])),
     edges: layout.edges.map((route) => (route ?? []).map((p) => ({ x: p.x + dx, y: p.y + dy }))),
     curved: layout.curved,
+    bands: layout.bands,
   };
 }
 
@@ -433,7 +436,7 @@ export function buildSvg(model: GraphModel, layout: DirectLayout, theme: ThemeIn
     if (e.critical) cls += ' pm-edge-critical';
     if (e.inCycle) cls += ' pm-edge-cycle';
     const p = el('path', {
-      d: pathData(layout.edges[e.index] ?? [], layout.curved),
+      d: layout.bands ? bandPathData(layout.edges[e.index] ?? [], layout.bands) : pathData(layout.edges[e.index] ?? [], layout.curved),
       id: `${id}-${key}`,
       class: cls,
       'data-edge': 'true',

@@ -10,13 +10,19 @@
 //      dependent (shorter edges); with boxes (plan steps), ranks are computed per box and the
 //      boxes stacked in step order;
 //   3. edges spanning several ranks get a dummy vertex per rank;
-//   4. order within ranks: barycenter sweeps down and up, keeping the order with the fewest
-//      crossings (counted exactly);
+//   1b. initial order: depth-first from the sources, so chains and long edges start lined up;
+//   4. order within ranks: barycenter sweeps down and up (a vertex without neighbours on the
+//      swept side keeps its relative place), each followed by adjacent swaps that remove
+//      crossings ("transpose"), keeping the order with the fewest crossings (counted exactly);
+//      small graphs also restart from two seeded shuffles. Measured by bench/layout.ts against
+//      elkjs layered on the same graphs: fewer crossings than ELK on wide and deep graphs of
+//      150-1,000 tasks, 10-100x faster;
 //   5. positions within ranks: repeated least-squares placement of every vertex at the
 //      (weighted) median of its neighbours' positions, subject to the order and minimum
 //      separations (solved exactly per rank by pool-adjacent-violators); dummies weigh more, so
 //      long edges run straight;
-//   6. routes: through the dummies, from border to border.
+//   6. routes: straight inside a rank's band (through a dummy's reserved slot), curved only in
+//      the gaps between bands, where there are no nodes, so no edge passes through a node box.
 // Coordinates are computed along "breadth" (within a rank) and "depth" (across ranks) and mapped
 // to x/y by the direction.
 
@@ -45,6 +51,8 @@ export interface LayeredOptions {
   edgeSep: number;
   /** Ordering iterations (each one sweep down and one up). */
   iterations?: number;
+  /** Ordering restarts from shuffled orders. */
+  restarts?: number;
   /**
    * Boxes, in order: each box gets its own band of ranks (boxes one after the other, nodes
    * without a box in a last band), so boxes never overlap. An edge to an earlier box runs back.
@@ -66,6 +74,8 @@ export interface LayeredResult {
   groups: Map<string, { x: number; y: number; width: number; height: number }>;
   width: number;
   height: number;
+  /** Routes alternate straight runs inside rank bands and curves between them: draw with bandPathData. */
+  bands: 'TD' | 'LR';
 }
 
 const SELF_LOOP = 18;
@@ -216,29 +226,39 @@ export function layeredLayout(nodes: LayeredNode[], edges: LayeredEdge[], option
   }
   const total = vRank.length;
   const layers: number[][] = Array.from({ length: maxRank + 1 }, () => []);
-  // Initial order: nodes in model order, each dummy right after the source of its edge.
-  for (let v = 0; v < n; v++) layers[vRank[v]!]!.push(v);
+  // Initial order: depth-first from the nodes in model order along the (effective) edges, each
+  // vertex appended to its rank when first reached, so a chain and its long edges start lined up.
   const pos = new Float64Array(total);
-  for (const layer of layers) layer.forEach((v, i) => (pos[v] = i));
-  for (const chain of chains) {
-    for (let k = 1; k < chain.length - 1; k++) {
-      const d = chain[k]!;
-      pos[d] = pos[chain[0]!]! + 0.5;
-      layers[vRank[d]!]!.push(d);
+  {
+    const visited = new Uint8Array(total);
+    const starts: number[] = [];
+    for (let v = 0; v < n; v++) if (up[v]!.length === 0) starts.push(v);
+    for (let v = 0; v < n; v++) if (up[v]!.length !== 0) starts.push(v);
+    const stack: number[] = [];
+    for (const root of starts) {
+      if (visited[root]) continue;
+      stack.push(root);
+      while (stack.length) {
+        const v = stack.pop()!;
+        if (visited[v]) continue;
+        visited[v] = 1;
+        layers[vRank[v]!]!.push(v);
+        const next = down[v]!;
+        for (let k = next.length - 1; k >= 0; k--) if (!visited[next[k]!]) stack.push(next[k]!);
+      }
     }
-  }
-  for (const layer of layers) {
-    layer.sort((a, b) => pos[a]! - pos[b]!);
-    layer.forEach((v, i) => (pos[v] = i));
+    for (const layer of layers) layer.forEach((v, i) => (pos[v] = i));
   }
 
   // ---- 4. order: barycenter sweeps, keep the best ----
   const bary = new Float64Array(total);
-  const sortLayer = (layer: number[], adj: number[][]) => {
+  const sortLayer = (layer: number[], adj: number[][], otherSize: number) => {
+    // A vertex without neighbours on that side keeps its relative place (scaled to the other rank).
+    const scale = layer.length > 1 ? (otherSize - 1) / (layer.length - 1) : 0;
     for (const v of layer) {
       const a = adj[v]!;
       if (a.length === 0) {
-        bary[v] = pos[v]!;
+        bary[v] = pos[v]! * scale;
         continue;
       }
       let s = 0;
@@ -274,22 +294,106 @@ export function layeredLayout(nodes: LayeredNode[], edges: LayeredEdge[], option
     }
     return count;
   };
-  let best = crossings();
-  let bestLayers = layers.map((l) => l.slice());
-  const iterations = options.iterations ?? 4;
-  for (let it = 0; it < iterations && best > 0; it++) {
-    for (let r = 1; r <= maxRank; r++) sortLayer(layers[r]!, up);
-    for (let r = maxRank - 1; r >= 0; r--) sortLayer(layers[r]!, down);
-    const c = crossings();
+  // Adjacent swaps ("transpose"): swap two neighbours of a rank when that removes crossings
+  // with both adjacent ranks; repeated while it helps (bounded passes).
+  const pairCrossings = (u: number, v: number): number => {
+    // Crossings between edges of u and of v when u is left of v.
+    let c = 0;
+    for (const adj of [up, down]) {
+      const a = adj[u]!;
+      const b = adj[v]!;
+      if (a.length === 0 || b.length === 0) continue;
+      for (const p of a) {
+        const pp = pos[p]!;
+        for (const q of b) if (pp > pos[q]!) c++;
+      }
+    }
+    return c;
+  };
+  const transpose = (maxPasses: number) => {
+    for (let pass = 0; pass < maxPasses; pass++) {
+      let improved = false;
+      for (let r = 0; r <= maxRank; r++) {
+        const layer = layers[r]!;
+        for (let i = 0; i + 1 < layer.length; i++) {
+          const u = layer[i]!;
+          const v = layer[i + 1]!;
+          if (pairCrossings(u, v) > pairCrossings(v, u)) {
+            layer[i] = v;
+            layer[i + 1] = u;
+            pos[v] = i;
+            pos[u] = i + 1;
+            improved = true;
+          }
+        }
+      }
+      if (!improved) break;
+    }
+  };
+  const snapshot = () => layers.map((l) => l.slice());
+  const restore = (saved: number[][]) =>
+    saved.forEach((layer, r) => {
+      layers[r] = layer.slice();
+      layer.forEach((v, i) => (pos[v] = i));
+    });
+  // Sweeps from an order; an iteration that does not improve on the best counts towards giving
+  // up, so easy graphs stop early and hard ones get more sweeps.
+  const iterations = options.iterations ?? 24;
+  const sweep = (): number => {
+    let best = crossings();
+    let bestLayers = snapshot();
+    let stale = 0;
+    for (let it = 0; it < iterations && best > 0 && stale < 4; it++) {
+      for (let r = 1; r <= maxRank; r++) sortLayer(layers[r]!, up, layers[r - 1]!.length);
+      for (let r = maxRank - 1; r >= 0; r--) sortLayer(layers[r]!, down, layers[r + 1]!.length);
+      transpose(4);
+      const c = crossings();
+      if (c < best) {
+        best = c;
+        bestLayers = snapshot();
+        stale = 0;
+      } else {
+        stale++;
+        // Continue from the best order found, not from a worse one.
+        if (stale >= 2) restore(bestLayers);
+      }
+    }
+    restore(bestLayers);
+    return best;
+  };
+  let best = sweep();
+  let bestLayers = snapshot();
+  // Restarts from shuffled orders (seeded: the same graph always gets the same drawing), as
+  // ELK does; the budget shrinks with the graph's size so large graphs stay fast.
+  let seed = 0x2545f491;
+  const random = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 4294967296;
+  };
+  const restarts = options.restarts ?? (total <= 1500 ? 2 : 0);
+  for (let k = 0; k < restarts && best > 0; k++) {
+    for (const layer of layers) {
+      for (let i = layer.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        const t = layer[i]!;
+        layer[i] = layer[j]!;
+        layer[j] = t;
+      }
+      layer.forEach((v, i) => (pos[v] = i));
+    }
+    const c = sweep();
     if (c < best) {
       best = c;
-      bestLayers = layers.map((l) => l.slice());
+      bestLayers = snapshot();
     }
   }
-  bestLayers.forEach((layer, r) => {
-    layers[r] = layer;
-    layer.forEach((v, i) => (pos[v] = i));
-  });
+  restore(bestLayers);
+  if (best > 0) {
+    transpose(20);
+    if (crossings() > best) restore(bestLayers);
+  }
 
   // ---- 5. positions within ranks ----
   const x = new Float64Array(total);
@@ -429,31 +533,27 @@ export function layeredLayout(nodes: LayeredNode[], edges: LayeredEdge[], option
   });
 
   // ---- 6. routes ----
+  // Inside a rank's band an edge runs straight along the depth axis: from its source's border to
+  // the band's end, through a dummy's reserved slot (which has edgeSep of free space on both
+  // sides), into its target from the band's start. Changes of breadth happen only in the gaps
+  // between bands, where there are no nodes; the renderer draws those as curves that stay inside
+  // the gap (see bandPathData). So no edge passes through a node box.
+  const bandStart = (r: number) => rankTop[r]!;
+  const bandEnd = (r: number) => rankTop[r]! + rankDepth[r]!;
   const routes: Point[][] = [];
   real.forEach((e, i) => {
     const chain = chains[i]!;
     const s = chain[0]!;
     const t = chain[chain.length - 1]!;
-    // Effective direction runs down (increasing depth): leave s at its far side, enter t at its
-    // near side; in between, through the dummies (or a mid-rank bend for adjacent ranks).
-    const sOut = centre(s) + depth[s]! / 2;
-    const tIn = centre(t) - depth[t]! / 2;
-    const pts: Point[] = [toXY(x[s]!, sOut)];
-    if (chain.length === 2) {
-      const mid = (sOut + tIn) / 2;
-      if (Math.abs(x[s]! - x[t]!) > 0.5) pts.push(toXY(x[s]!, mid), toXY(x[t]!, mid));
-    } else {
-      for (let k = 1; k < chain.length - 1; k++) pts.push(toXY(x[chain[k]!]!, centre(chain[k]!)));
+    // A back edge often has a forward twin between the same nodes (a two-task cycle): shift
+    // its ends a little so both arrows show.
+    const shift = reversed[i] ? Math.min(8, breadth[s]! / 4, breadth[t]! / 4) : 0;
+    const pts: Point[] = [toXY(x[s]! + shift, centre(s) + depth[s]! / 2), toXY(x[s]! + shift, bandEnd(vRank[s]!))];
+    for (let k = 1; k < chain.length - 1; k++) {
+      const d = chain[k]!;
+      pts.push(toXY(x[d]!, bandStart(vRank[d]!)), toXY(x[d]!, bandEnd(vRank[d]!)));
     }
-    pts.push(toXY(x[t]!, tIn));
-    if (reversed[i]) {
-      // A back edge often has a forward twin between the same nodes (a two-task cycle): shift
-      // its ends a little so both arrows show.
-      const shift = Math.min(8, breadth[s]! / 4, breadth[t]! / 4);
-      pts[0] = toXY(x[s]! + shift, sOut);
-      pts[pts.length - 1] = toXY(x[t]! + shift, tIn);
-      if (chain.length === 2 && pts.length === 2) pts.splice(1, 0, toXY(x[s]! + shift, (sOut + tIn) / 2));
-    }
+    pts.push(toXY(x[t]! + shift, bandStart(vRank[t]!)), toXY(x[t]! + shift, centre(t) - depth[t]! / 2));
     routes[e.index] = reversed[i] ? pts.reverse() : pts;
   });
   for (const e of selfLoops) {
@@ -473,5 +573,60 @@ export function layeredLayout(nodes: LayeredNode[], edges: LayeredEdge[], option
   const span = maxB - minB;
   let deep = rankTop[maxRank]! + rankDepth[maxRank]!;
   for (const box of boxes) deep = Math.max(deep, box.d1);
-  return { nodes: out, edges: routes, groups, width: lr ? deep : span, height: lr ? span : deep };
+  return { nodes: out, edges: routes, groups, width: lr ? deep : span, height: lr ? span : deep, bands: options.direction };
+}
+
+/**
+ * SVG path data of a route of layeredLayout (`bands`: its direction): even segments (inside a
+ * rank's band) are straight, odd ones (in the gap between two bands) are cubic curves whose
+ * control points keep the depth of their ends, so the curve stays inside the gap.
+ */
+export function bandPathData(points: Point[], bands: 'TD' | 'LR'): string {
+  if (points.length === 0) return '';
+  const r = (v: number) => Math.round(v * 10) / 10;
+  const p = (q: Point) => `${r(q.x)},${r(q.y)}`;
+  let d = `M${p(points[0]!)}`;
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1]!;
+    const b = points[k]!;
+    if (k % 2 === 1) {
+      if (a.x !== b.x || a.y !== b.y || k === points.length - 1) d += `L${p(b)}`;
+    } else {
+      const [c1, c2] = bandControls(a, b, bands);
+      d += `C${p(c1)} ${p(c2)} ${p(b)}`;
+    }
+  }
+  return d;
+}
+
+function bandControls(a: Point, b: Point, bands: 'TD' | 'LR'): [Point, Point] {
+  if (bands === 'TD') {
+    const m = (a.y + b.y) / 2;
+    return [{ x: a.x, y: m }, { x: b.x, y: m }];
+  }
+  const m = (a.x + b.x) / 2;
+  return [{ x: m, y: a.y }, { x: m, y: b.y }];
+}
+
+/** The polyline an SVG draws for a route (curves of bandPathData flattened); the points as they are without `bands`. */
+export function routePolyline(points: Point[], bands?: 'TD' | 'LR', samples = 8): Point[] {
+  if (!bands || points.length < 3) return points.slice();
+  const out: Point[] = [points[0]!];
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1]!;
+    const b = points[k]!;
+    if (k % 2 === 0) {
+      const [c1, c2] = bandControls(a, b, bands);
+      for (let i = 1; i < samples; i++) {
+        const t = i / samples;
+        const u = 1 - t;
+        out.push({
+          x: u * u * u * a.x + 3 * u * u * t * c1.x + 3 * u * t * t * c2.x + t * t * t * b.x,
+          y: u * u * u * a.y + 3 * u * u * t * c1.y + 3 * u * t * t * c2.y + t * t * t * b.y,
+        });
+      }
+    }
+    out.push(b);
+  }
+  return out;
 }
