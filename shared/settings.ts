@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   'invalid-date': { severity: 'error', description: 'A date is not YYYY-MM-DD or not a real day.' },
   'date-order': { severity: 'error', description: 'Target End is before Target Start, or Last Updated before Created.' },
   'missing-section': { severity: 'warning', description: 'A required template section is missing.' },
+  'misnamed-section': { severity: 'information', description: 'A heading is a few letters away from a missing template section\'s name (did you mean it?).' },
   'duplicate-section': { severity: 'warning', description: 'A required template section appears more than once.' },
   'malformed-row': { severity: 'error', description: 'A table row has a different number of cells than its header.' },
   'invalid-impact': { severity: 'error', description: 'Impact in the Risk table is not High, Med or Low.' },

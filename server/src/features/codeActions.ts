@@ -1,8 +1,8 @@
 // Quick fixes for planmark diagnostics. Each is computed against the plan version the client
 // asked about and applied by the client as one WorkspaceEdit.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
-import { dependencyGraph, edgeKey, type Plan } from '../plan';
-import { sectionKey, type DiagnosticData } from './diagnostics';
+import { dependencyGraph, edgeKey, headingMatchesSection, nearTemplateSection, type Plan } from '../plan';
+import type { DiagnosticData } from './diagnostics';
 import { addDependencyEdit, addGraphEdgesEdit, addTaskRowEdit, insertSectionEdit } from './planEdits';
 import { toRange } from './util';
 
@@ -25,8 +25,7 @@ function statedOnlyIn(plan: Plan, from: string, to: string, source: 'table' | 'm
 }
 
 function hasSection(plan: Plan, title: string): boolean {
-  const wanted = sectionKey(title);
-  return plan.sections.some((s) => s.level <= 2 && sectionKey(s.title) === wanted);
+  return plan.sections.some((s, i) => s.level <= 2 && (i > 0 || s.level > 1) && headingMatchesSection(s.title, title));
 }
 
 /** `remove` still ends at a repeated reference to `id` in a Depends On cell, with only separators before it. */
@@ -87,6 +86,15 @@ export function codeActions(plan: Plan, diagnostics: Diagnostic[]): CodeAction[]
       case 'missing-section':
         if (data.section && !hasSection(plan, data.section)) action = fix(plan, `Insert the "${data.section}" section from the template`, diagnostic, [insertSectionEdit(plan, data.section)]);
         break;
+      case 'misnamed-section': {
+        // Rename the heading the diagnostic is on, if it still is a heading near that name.
+        const line = diagnostic.range.start.line;
+        const section = plan.sections.find((s) => plan.lines.positionAt(s.titleSpan.start).line === line);
+        if (data.section && section && !hasSection(plan, data.section) && nearTemplateSection(section.title, [data.section]) === data.section) {
+          action = fix(plan, `Rename the heading to "${data.section}"`, diagnostic, [{ range: toRange(plan, section.titleSpan), newText: data.section }]);
+        }
+        break;
+      }
       case 'duplicate-dependency':
         if (data.id && data.remove && isDuplicateReference(plan, data.id, data.remove)) {
           action = fix(plan, `Remove the duplicate ${data.id}`, diagnostic, [{ range: toRange(plan, data.remove), newText: '' }]);

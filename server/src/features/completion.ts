@@ -101,6 +101,17 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
     return { isIncomplete: false, items: taskIdItems(plan, word, { already: listedElsewhere(step.tasks, word), preferUnscheduled: true }) };
   }
 
+  // A **Tasks:** line under no step heading: offer the IDs, and say that no step reads this line.
+  const loose = plan.looseTaskFields.find((f) => f.lineSpan.start <= offset && offset <= f.lineSpan.end);
+  if (loose && offset >= valueStart(plan, loose)) {
+    const listed = plan.mentions.filter((m) => m.span.start >= loose.valueSpan.start && m.span.end <= loose.valueSpan.end);
+    const items = taskIdItems(plan, word, { already: listedElsewhere(listed, word) });
+    const note = plan.steps.length
+      ? 'not read as a step: this **Tasks:** line is under no `### Step N` heading'
+      : 'not read as a step: the plan has no `### Step N` headings';
+    return { isIncomplete: false, items: items.map((i) => ({ ...i, detail: i.detail ? `${i.detail} · ${note}` : note })) };
+  }
+
   // Approved: Yes / No.
   const approved = plan.footer.get('Approved');
   if (approved && approved.lineSpan.start <= offset && offset <= approved.lineSpan.end && offset >= valueStart(plan, approved)) {

@@ -7,6 +7,8 @@ import {
   dependencyGraph,
   edgeKey,
   findDependencyCycles,
+  matchTemplateSection,
+  nearTemplateSection,
   stepsByTask,
   type Plan,
   type Span,
@@ -52,8 +54,9 @@ function isHttpMethodList(text: string): boolean {
 }
 
 /**
- * A section title as required sections are matched: normalizeSectionTitle, and a leading
- * number dropped, so "## 7. Implementation Sequence" is the Implementation Sequence.
+ * A section title normalized for exact comparisons (template sub-sections): normalizeSectionTitle,
+ * and a leading number dropped. Whether a heading names a template section is decided by
+ * matchTemplateSection (plan/sections.ts), not by this.
  */
 export function sectionKey(title: string): string {
   return normalizeSectionTitle(title).replace(/^\d+(?:\.\d+)*[.)]?\s+/, '');
@@ -420,23 +423,49 @@ function checkDates(plan: Plan, out: Draft[]): void {
 }
 
 function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): void {
-  // Candidate sections: ## headings (and # headings other than the plan title).
+  // Candidate sections: ## headings (and # headings other than the plan title), read by the one
+  // section rule (plan/sections.ts): emoji, numbering, punctuation and extra words do not matter.
   const candidates = plan.sections.filter((s, i) => s.level === 2 || (s.level === 1 && i > 0));
-  const byTitle = new Map<string, typeof candidates>();
+  const byName = new Map<string, typeof candidates>();
+  const unmatched: typeof candidates = [];
   for (const s of candidates) {
-    const key = sectionKey(s.title);
-    const list = byTitle.get(key);
+    const name = matchTemplateSection(s.title, settings.requiredSections);
+    if (!name) {
+      unmatched.push(s);
+      continue;
+    }
+    const list = byName.get(name);
     if (list) list.push(s);
-    else byTitle.set(key, [s]);
+    else byName.set(name, [s]);
+  }
+  const missing = settings.requiredSections.filter((r) => !byName.has(r));
+  // A heading a few letters from a missing section's name is that section, misspelled: one
+  // "did you mean" instead of a missing-section warning.
+  const near = new Map<string, (typeof candidates)[number]>();
+  if (missing.length) {
+    for (const s of unmatched) {
+      const name = nearTemplateSection(s.title, missing);
+      if (name && !near.has(name)) near.set(name, s);
+    }
   }
   const anchor = plan.title?.span ?? { start: 0, end: 0 };
-  const swallowed = swallowedHeadings(plan);
+  const swallowed = missing.length ? swallowedHeadings(plan, settings.requiredSections) : undefined;
   for (const required of settings.requiredSections) {
-    const found = byTitle.get(sectionKey(required));
+    const found = byName.get(required);
     if (!found) {
+      const misnamed = near.get(required);
+      if (misnamed) {
+        out.push({
+          code: 'misnamed-section',
+          span: misnamed.titleSpan,
+          message: `"${misnamed.title}" is not a template section name. Did you mean "${required}"?`,
+          data: { section: required },
+        });
+        continue;
+      }
       // The heading is there but a broken fence turned it into code. After a nested fence,
       // nested-fence reports the cause; after an unclosed fence, say where the code starts.
-      const inCode = swallowed.get(sectionKey(required));
+      const inCode = swallowed?.get(required);
       if (inCode?.nested) continue;
       if (inCode) {
         out.push({
@@ -473,7 +502,7 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
  * Heading lines that sit inside code only because a fence broke: inside any fence after a
  * nested opening (from there on, fences pair up wrongly), or inside an unclosed fence.
  */
-function swallowedHeadings(plan: Plan): Map<string, { span: Span; fence: Span; nested: boolean }> {
+function swallowedHeadings(plan: Plan, names: readonly string[]): Map<string, { span: Span; fence: Span; nested: boolean }> {
   const out = new Map<string, { span: Span; fence: Span; nested: boolean }>();
   // A loop, not Math.min(...spread): a plan can hold more nested openings than a call has arguments.
   let firstNested = Infinity;
@@ -484,8 +513,8 @@ function swallowedHeadings(plan: Plan): Map<string, { span: Span; fence: Span; n
     const from = nested ? Math.max(fence.span.start, firstNested) : fence.openingSpan.end;
     forEachHeadingLine(plan.text, from, fence.span.end, (start, end) => {
       const title = plan.text.slice(start, end);
-      const key = sectionKey(title);
-      if (!out.has(key)) out.set(key, { span: { start, end }, fence: fence.openingSpan, nested });
+      const key = matchTemplateSection(title, names);
+      if (key && !out.has(key)) out.set(key, { span: { start, end }, fence: fence.openingSpan, nested });
     });
   }
   return out;

@@ -7,6 +7,9 @@ function list(ids: string[] | undefined): string {
   return ids && ids.length ? ids.map((id) => `\`${id}\``).join(', ') : 'none';
 }
 
+/** What hover and completion say when the plan has no steps at all, rather than a bare "none". */
+export const NO_STEPS = 'none: the plan has no steps (`### Step N` headings, e.g. under `## Implementation Sequence`)';
+
 /** Markdown describing a task, shared by hover and completion items. */
 export function describeTask(plan: Plan, id: string): string {
   const graph = dependencyGraph(plan);
@@ -16,7 +19,7 @@ export function describeTask(plan: Plan, id: string): string {
   if (task) lines.push(`- Estimated hours: ${task.hoursCell?.text || 'not given'}`);
   lines.push(`- Depends on: ${list(graph.prerequisites.get(id))}`);
   lines.push(`- Needed by: ${list(graph.dependents.get(id))}`);
-  lines.push(`- Step: ${steps.length ? steps.join(', ') : 'none'}`);
+  lines.push(`- Step: ${steps.length ? steps.join(', ') : plan.steps.length ? 'none' : NO_STEPS}`);
   if (task) lines.push(`- Defined on ${lineLabel(plan, task.idSpan.start)}`);
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
 // client's commands; each returns LSP TextEdits against the plan's current text, keeping the
 // document's own line endings.
 import type { TextEdit } from 'vscode-languageserver-types';
-import { dependencyGraph, type MermaidBlock, type Plan, type Span, type TaskDefinition } from '../plan';
+import { dependencyGraph, headingMatchesSection, type MermaidBlock, type Plan, type Span, type TaskDefinition } from '../plan';
 import { classifyTable } from '../plan/facts';
 import { templateSections } from '../template';
 import { sectionKey } from './diagnostics';
@@ -53,7 +53,7 @@ export function addTaskRowEdit(plan: Plan, id: string, dependsOn: string[], hour
 function graphBlock(plan: Plan): MermaidBlock | undefined {
   const named = plan.mermaid.find((m) => m.flowchart?.nodes.some((n) => n.taskId));
   if (named) return named;
-  const breakdown = plan.sections.findIndex((s) => /^task breakdown\b/.test(sectionKey(s.title)));
+  const breakdown = plan.sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Task Breakdown with Dependencies'));
   const inBreakdown = (section: number) => {
     for (let s = section; s >= 0; s = plan.sections[s].parent) if (s === breakdown) return true;
     return false;
@@ -148,7 +148,9 @@ export function insertSectionEdit(plan: Plan, title: string): TextEdit | undefin
   const eol = eolOf(plan);
   const body = wanted.text.replace(/\r?\n/g, eol);
   const present = (t: string, level: number) =>
-    plan.sections.find((s) => s.level === level && sectionKey(s.title) === sectionKey(t));
+    plan.sections.find(
+      (s) => s.level === level && (sectionKey(s.title) === sectionKey(t) || (level === 2 && headingMatchesSection(s.title, t))),
+    );
   // Sub-sections go inside their parent when the plan has it.
   let scopeEnd = plan.text.length;
   if (wanted.level === 3 && wanted.parentTitle) {

@@ -24,11 +24,8 @@ import type {
   TaskRef,
 } from './types';
 
-// Section titles may carry a number ("## 7. Implementation Sequence").
-const NUMBERING = String.raw`^(?:\d+(?:\.\d+)*[.)]?\s+)?`;
-const OVERVIEW = new RegExp(NUMBERING + 'overview$', 'i');
-const SEQUENCE = new RegExp(NUMBERING + 'implementation sequence$', 'i');
-const TASK_BREAKDOWN = new RegExp(NUMBERING + 'task breakdown', 'i');
+import { headingMatchesSection, stepHeadingNumber } from './sections';
+
 export const METADATA_KEYS = ['Phase', 'Phase Name', 'Created', 'Target Start', 'Target End'];
 export const FOOTER_KEYS = ['Created By', 'Reviewed By', 'Approved', 'Last Updated'];
 
@@ -213,7 +210,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
   // Overview metadata and sign-off footer.
   const metadata = new Map<string, Field>();
   const footer = new Map<string, Field>();
-  const overview = sections.findIndex((s) => OVERVIEW.test(s.title));
+  const overview = sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Overview'));
   const isIn = (section: number, ancestor: number) => {
     for (let s = section; s >= 0; s = sections[s].parent) if (s === ancestor) return true;
     return false;
@@ -233,43 +230,62 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
     }
   }
 
-  // Steps of the Implementation Sequence: its direct sub-sections.
-  const sequenceSection = sections.findIndex((s) => SEQUENCE.test(s.title));
-  const steps: Step[] = [];
-  if (sequenceSection >= 0) {
-    // Each section's enclosing step (a direct child of the sequence), in one pass.
-    const stepOf = new Array<number>(sections.length).fill(-1);
-    sections.forEach((s, i) => {
-      if (s.parent === sequenceSection) stepOf[i] = i;
-      else if (s.parent >= 0) stepOf[i] = stepOf[s.parent];
-    });
-    const tasksFieldOf = new Map<number, Field>();
-    for (const { field, section } of fields) {
-      if (section < 0 || stepOf[section] < 0 || tasksFieldOf.has(stepOf[section])) continue;
-      if (canonicalKey(field.key) === 'Tasks') tasksFieldOf.set(stepOf[section], field);
+  // Steps: every `Step N` heading wherever it is; when the Implementation Sequence holds none,
+  // its direct sub-sections are its steps. A step inside a step is part of the outer one.
+  const sequenceSection = sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Implementation Sequence'));
+  const isStepHeading = sections.map((s, i) => (i > 0 || s.level > 1) && stepHeadingNumber(s.title) !== undefined);
+  const sequenceHasStepHeadings =
+    sequenceSection >= 0 && sections.some((s, i) => isStepHeading[i] && i > sequenceSection && s.headingSpan.start < sections[sequenceSection].span.end);
+  // Each section's enclosing step, in one pass (parents come before children).
+  const stepOf = new Array<number>(sections.length).fill(-1);
+  const stepSections: number[] = [];
+  sections.forEach((s, i) => {
+    const inherited = s.parent >= 0 ? stepOf[s.parent] : -1;
+    if (inherited >= 0) stepOf[i] = inherited;
+    else if (isStepHeading[i] || (!sequenceHasStepHeadings && sequenceSection >= 0 && s.parent === sequenceSection)) {
+      stepOf[i] = i;
+      stepSections.push(i);
     }
-    for (const child of sections[sequenceSection].children) {
-      const s = sections[child];
-      const tasksField = tasksFieldOf.get(child);
-      const taskRefs: TaskRef[] = tasksField ? findTaskIds(tasksField.value, taskIdPattern, tasksField.valueSpan.start) : [];
-      const number = /^step\s+(\d+)/i.exec(s.title);
-      steps.push({
-        title: s.title,
-        number: number ? Number(number[1]) : undefined,
-        headingSpan: s.headingSpan,
-        span: s.span,
-        tasksField,
-        tasks: taskRefs,
-      });
-      for (const r of taskRefs) mentions.push({ id: r.id, span: r.span, kind: 'step' });
+  });
+  const steps: Step[] = [];
+  const looseTaskFields: Field[] = [];
+  const tasksFieldOf = new Map<number, Field>();
+  for (const { field, section } of fields) {
+    if (canonicalKey(field.key) !== 'Tasks') continue;
+    const step = section >= 0 ? stepOf[section] : -1;
+    if (step < 0) looseTaskFields.push(field);
+    else if (!tasksFieldOf.has(step)) tasksFieldOf.set(step, field);
+  }
+  const stepMentionOffsets = new Set<number>();
+  for (const index of stepSections) {
+    const s = sections[index];
+    const tasksField = tasksFieldOf.get(index);
+    let taskRefs: TaskRef[] = tasksField ? findTaskIds(tasksField.value, taskIdPattern, tasksField.valueSpan.start) : [];
+    if (tasksField && taskRefs.length === 0) {
+      // "**Tasks:**" followed by a list: the IDs of the list items right below it.
+      const end = taskListEnd(text, tasksField.lineSpan.end, s.span.end, fields);
+      taskRefs = textMentions
+        .filter((m) => m.span.start >= tasksField.lineSpan.end && m.span.end <= end)
+        .map((m) => ({ id: m.id, span: m.span }));
+    }
+    steps.push({
+      title: s.title,
+      number: stepHeadingNumber(s.title),
+      headingSpan: s.headingSpan,
+      span: s.span,
+      tasksField,
+      tasks: taskRefs,
+    });
+    for (const r of taskRefs) {
+      mentions.push({ id: r.id, span: r.span, kind: 'step' });
+      stepMentionOffsets.add(r.span.start);
     }
   }
   // Step references were found as text mentions too; keep each offset once.
-  const stepOffsets = new Set(steps.flatMap((s) => s.tasks.map((t) => t.span.start)));
-  for (const m of textMentions) if (!stepOffsets.has(m.span.start)) mentions.push(m);
+  for (const m of textMentions) if (!stepMentionOffsets.has(m.span.start)) mentions.push(m);
 
   // The task graph: mermaid flowcharts of the Task Breakdown section (all of them if the plan has none).
-  const breakdown = sections.findIndex((s) => TASK_BREAKDOWN.test(s.title));
+  const breakdown = sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Task Breakdown with Dependencies'));
   const graphBlocks = mermaid.filter((m) => breakdown < 0 || (m.section >= 0 && isIn(m.section, breakdown)));
   const edges: DependencyEdge[] = [];
   for (const t of tasks) for (const d of t.dependsOn) edges.push({ from: d.id, to: t.id, span: d.span, source: 'table' });
@@ -319,6 +335,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
     taskById,
     steps,
     sequenceSection,
+    looseTaskFields,
     mermaid: graphBlocks,
     edges,
     checklists,
@@ -330,9 +347,65 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
   };
 }
 
+/**
+ * Where the list of task IDs under an empty `**Tasks:**` line ends: at the first line that is
+ * neither a list item, a continuation of one (indented) nor blank, at the next field line, or at
+ * the end of the step.
+ */
+function taskListEnd(text: string, from: number, stepEnd: number, fields: { field: Field }[]): number {
+  let end = stepEnd;
+  // The first field line after `from` (fields are in document order).
+  let low = 0;
+  let high = fields.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (fields[mid].field.lineSpan.start < from) low = mid + 1;
+    else high = mid;
+  }
+  if (low < fields.length && fields[low].field.lineSpan.start < end) end = fields[low].field.lineSpan.start;
+  let pos = from;
+  // Skip the line break ending the Tasks line.
+  if (text[pos] === '\r') pos++;
+  if (text[pos] === '\n') pos++;
+  let sawItem = false;
+  let paragraph = true; // still in the paragraph of the Tasks line ("**Tasks:**\nTASK_001, TASK_002")
+  while (pos < end) {
+    let lineEnd = text.indexOf('\n', pos);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    const line = text.slice(pos, lineEnd);
+    if (LIST_ITEM.test(line)) {
+      sawItem = true;
+      paragraph = false;
+    } else if (line.trim() === '') {
+      paragraph = false;
+      // A blank line inside a list goes on; after the list, the list is over.
+      if (sawItem && !LIST_ITEM.test(nextNonBlankLine(text, lineEnd + 1, end))) return pos;
+    } else if (!paragraph && !(sawItem && /^[ \t]{2,}\S/.test(line))) {
+      return pos;
+    }
+    pos = lineEnd + 1;
+  }
+  return end;
+}
+
+const LIST_ITEM = /^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]/;
+
+function nextNonBlankLine(text: string, from: number, end: number): string {
+  let pos = from;
+  while (pos < end) {
+    let lineEnd = text.indexOf('\n', pos);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    const line = text.slice(pos, lineEnd);
+    if (line.trim() !== '') return line;
+    pos = lineEnd + 1;
+  }
+  return '';
+}
+
 /** Field keys as the template spells them, whatever the case. */
 function canonicalKey(key: string): string {
   const k = key.trim().replace(/\s+/g, ' ').toLowerCase();
+  if (/^(?:tasks?|task ids?)$/.test(k)) return 'Tasks';
   for (const known of [...METADATA_KEYS, ...FOOTER_KEYS, 'Tasks', 'Purpose', 'Deliverables']) {
     if (known.toLowerCase() === k) return known;
   }

@@ -5,3 +5,4 @@ export { LineIndex } from './lineIndex';
 export { METADATA_KEYS, FOOTER_KEYS } from './assemble';
 export { findTaskIds, taskIdRegExp, splitTableRow } from './facts';
 export * from './analysis';
+export { TEMPLATE_SECTION_NAMES, headingMatchesSection, matchTemplateSection, nearTemplateSection, sectionWords, stepHeadingNumber } from './sections';

@@ -228,6 +228,8 @@ export interface Plan {
   steps: Step[];
   /** Index of the Implementation Sequence section, or -1. */
   sequenceSection: number;
+  /** `**Tasks:**` fields outside every step (no `Step N` heading above them): read by no step. */
+  looseTaskFields: Field[];
   mermaid: MermaidBlock[];
   /** Table Depends On edges followed by mermaid edges. */
   edges: DependencyEdge[];

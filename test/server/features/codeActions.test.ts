@@ -113,6 +113,13 @@ const CASES: FixCase[] = [
     },
     remaining: [],
   },
+  {
+    fixture: 'misnamed-section',
+    code: 'misnamed-section',
+    title: 'Rename the heading to "Risk Mitigation"',
+    expected: () => filled,
+    remaining: [],
+  },
 ];
 
 describe('quick fixes on the defect fixtures', () => {

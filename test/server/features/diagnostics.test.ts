@@ -144,6 +144,8 @@ const DEFECTS: Record<string, Expected[]> = {
   'missing-section': [
     { code: 'missing-section', severity: 'warning', line: 1, text: 'Implementation Plan: Phase 2 - User Accounts', says: ['Rollback Plan'] },
   ],
+  // A typo in a heading: one "did you mean", not a missing-section warning.
+  'misnamed-section': [{ code: 'misnamed-section', severity: 'information', line: 219, text: 'Risk Mitgation', says: ['Did you mean', 'Risk Mitigation'] }],
   'duplicate-section': [
     { code: 'duplicate-section', severity: 'warning', line: 238, text: 'Success Criteria', related: [[234, 'Success Criteria']], says: ['Success Criteria', 'line 234'] },
   ],
