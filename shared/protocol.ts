@@ -39,6 +39,16 @@ export interface GraphNode {
   range?: WireRange;
   dependencies: string[];
   dependents: string[];
+  /** Set for a task of another plan named by a cross-plan dependency (Phase 3/TASK_004). */
+  external?: {
+    /** The phase as written in the reference. */
+    phase: string;
+    /** The other plan's label ("Phase 3: Billing"), when the reference resolves. Untrusted text. */
+    plan?: string;
+    uri?: string;
+    /** The task in the other plan. */
+    range?: WireRange;
+  };
 }
 
 export interface GraphEdge {
@@ -200,4 +210,93 @@ export interface ServerStats {
 }
 export const StatsRequest = {
   method: 'planmark/stats',
+} as const;
+
+// ---- The workspace of plans: index, Plans view, timeline ----
+
+/** A metadata value of a plan and where it is written. Untrusted text. */
+export interface WorkspaceField {
+  value: string;
+  range: WireRange;
+}
+
+export interface WorkspaceTask {
+  id: string;
+  /** The ID in its table row. */
+  range: WireRange;
+  hours?: number;
+  /** Prerequisites in the same plan. */
+  dependsOn: string[];
+  /** Index in WorkspacePlan.steps of the first step listing the task. */
+  step?: number;
+}
+
+export interface WorkspaceStep {
+  title: string;
+  number?: number;
+  /** The step heading. */
+  range: WireRange;
+  tasks: string[];
+}
+
+/** A dependency on a task of another plan, written as planmark.crossPlanReference says (Phase 3/TASK_004). */
+export interface ExternalTaskRef {
+  /** The phase as written. */
+  phase: string;
+  task: string;
+  /** The whole reference. */
+  range: WireRange;
+  /** The task ID inside it. */
+  taskRange: WireRange;
+  /** The task of this plan that depends on it. */
+  dependent: string;
+}
+
+/**
+ * What the workspace index keeps of a plan: small, no text and no model, so that hundreds of
+ * unopened plans cost little memory.
+ */
+export interface WorkspacePlan {
+  uri: string;
+  /** Version of the open document it was made from; null when read from disk. */
+  version: number | null;
+  /** The first heading, or the file name. */
+  title: string;
+  phase?: WorkspaceField;
+  phaseName?: WorkspaceField;
+  created?: WorkspaceField;
+  targetStart?: WorkspaceField;
+  targetEnd?: WorkspaceField;
+  tasks: WorkspaceTask[];
+  steps: WorkspaceStep[];
+  criticalPath: { tasks: string[]; hours: number };
+  /** The plan's own diagnostics. */
+  errors: number;
+  warnings: number;
+  external: ExternalTaskRef[];
+}
+
+export interface WorkspacePlansResult {
+  /** True while the first scan of the workspace runs. */
+  indexing: boolean;
+  /** Plans in phase order (plans without a phase number last, by title). */
+  plans: (WorkspacePlan & { problems: { errors: number; warnings: number } })[];
+}
+/** Request: client -> server, no params. Result: WorkspacePlansResult. */
+export const WorkspacePlansRequest = {
+  method: 'planmark/workspacePlans',
+} as const;
+/** Notification: server -> client, when a plan of the workspace changed (debounced). */
+export const WorkspacePlansChangedNotification = {
+  method: 'planmark/workspacePlansChanged',
+} as const;
+
+export interface TimelineResult {
+  /** A mermaid gantt chart of the phases and their steps. */
+  mermaid: string;
+  plans: number;
+}
+/** Request: client -> server, no params. Result: TimelineResult. */
+export const TimelineRequest = {
+  method: 'planmark/timeline',
 } as const;

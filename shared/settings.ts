@@ -31,6 +31,12 @@ export const DIAGNOSTIC_CODES = {
   'approved-unreviewed': { severity: 'error', description: 'Approved: Yes while Reviewed By is empty or a placeholder.' },
   'mermaid-syntax': { severity: 'warning', description: 'The mermaid flowchart has a syntax error.' },
   placeholder: { severity: 'information', description: 'An unfilled template placeholder.' },
+  'duplicate-phase': { severity: 'warning', description: 'Another plan of the workspace has the same phase number.' },
+  'duplicate-phase-name': { severity: 'warning', description: 'Another plan of the workspace has the same Phase Name.' },
+  'phase-overlap': { severity: 'warning', description: "A phase's Target Start is before the Target End of the previous phase (the plan with the next lower phase number)." },
+  'created-after-start': { severity: 'warning', description: 'Created is after Target Start.' },
+  'unknown-external-task': { severity: 'warning', description: 'A cross-plan dependency (planmark.crossPlanReference, e.g. Phase 3/TASK_004) names a phase or task that no plan of the workspace has.' },
+  'schedule-overrun': { severity: 'warning', description: 'The critical path needs more working hours (planmark.hoursPerDay, Monday to Friday) than Target Start to Target End allow.' },
 } as const satisfies Record<string, { severity: SeveritySetting; description: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -52,6 +58,10 @@ export interface PlanmarkSettings {
   maxFileSize: number;
   /** Graph: above this many tasks the view starts focused on a subgraph. */
   graphFocusThreshold: number;
+  /** Working hours per working day (Monday to Friday), for schedule checks and the timeline. */
+  hoursPerDay: number;
+  /** How a plan names another plan's task, with {phase} and {task}; empty turns cross-plan dependencies off. */
+  crossPlanReference: string;
 }
 
 export const DEFAULT_REQUIRED_SECTIONS = [
@@ -85,6 +95,8 @@ export const DEFAULT_SETTINGS: PlanmarkSettings = {
   diagnosticsDelay: 200,
   maxFileSize: 4 * 1024 * 1024,
   graphFocusThreshold: 300,
+  hoursPerDay: 6,
+  crossPlanReference: 'Phase {phase}/{task}',
 };
 
 /** Merges a possibly partial or malformed settings object over the defaults. */
@@ -110,5 +122,8 @@ export function resolveSettings(raw: unknown): PlanmarkSettings {
     diagnosticsDelay: positive(value.diagnosticsDelay, DEFAULT_SETTINGS.diagnosticsDelay),
     maxFileSize: positive(value.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     graphFocusThreshold: positive(value.graphFocusThreshold, DEFAULT_SETTINGS.graphFocusThreshold),
+    hoursPerDay:
+      typeof value.hoursPerDay === 'number' && value.hoursPerDay > 0 && value.hoursPerDay <= 24 ? value.hoursPerDay : DEFAULT_SETTINGS.hoursPerDay,
+    crossPlanReference: typeof value.crossPlanReference === 'string' ? value.crossPlanReference : DEFAULT_SETTINGS.crossPlanReference,
   };
 }

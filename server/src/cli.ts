@@ -7,11 +7,13 @@ import picomatch from 'picomatch';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { hasPlanTitle, isMarkdownPath, matchesPlanGlobs } from '../../shared/planFiles';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
+import { applyWorkspaceChecks, countProblems, runGraphCli, type CheckedPlan } from './cliWorkspace';
 import { computeDiagnostics } from './features/diagnostics';
 import { parsePlan } from './plan';
 import { validateTaskIdPattern } from './settings';
 
 const USAGE = `Usage: planmark check [options] [paths or globs...]
+       planmark graph [--format mermaid|json] [paths or globs...]   (see planmark graph --help)
 
 Checks implementation plans and prints one line per problem:
   path:line:col: severity code message
@@ -230,28 +232,9 @@ const writeStdout = (s: string) => {
   process.stdout.write(s);
 };
 
-export function runCli(argv: string[], write: (s: string) => void = writeStdout, writeError: (s: string) => void = (s) => process.stderr.write(s)): number {
-  let options: Options | 'help';
-  let settings: PlanmarkSettings;
-  let files: Candidate[];
-  try {
-    options = parseArgs(argv);
-    if (options === 'help') {
-      write(USAGE);
-      return 0;
-    }
-    settings = loadSettings(options.config);
-    files = collectFiles(options.inputs);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      writeError(`planmark: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
-  const results: { file: string; diagnostics: Diagnostic[] }[] = [];
+/** Reads the candidates that are plans and hands each parsed plan on; returns the number of unreadable files. */
+function readPlans(files: Candidate[], settings: PlanmarkSettings, writeError: (s: string) => void, each: (file: string, plan: ReturnType<typeof parsePlan>) => void): number {
   let errors = 0;
-  let warnings = 0;
   for (const { file, explicit, matchPath } of files) {
     let bytes: Buffer;
     try {
@@ -271,14 +254,46 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
       writeError(`planmark: ${file} is larger than maxFileSize (${settings.maxFileSize} bytes); skipped.\n`);
       continue;
     }
-    const plan = parsePlan(text, { uri: file, taskIdPattern: settings.taskIdPattern });
-    const diagnostics = computeDiagnostics(plan, settings);
-    results.push({ file, diagnostics });
-    for (const d of diagnostics) {
-      if (d.severity === DiagnosticSeverity.Error) errors++;
-      else if (d.severity === DiagnosticSeverity.Warning) warnings++;
-    }
+    each(file, parsePlan(text, { uri: file, taskIdPattern: settings.taskIdPattern }));
   }
+  return errors;
+}
+
+export function runCli(argv: string[], write: (s: string) => void = writeStdout, writeError: (s: string) => void = (s) => process.stderr.write(s)): number {
+  let options: Options | 'help';
+  let settings: PlanmarkSettings;
+  let files: Candidate[];
+  try {
+    if (argv[0] === 'graph') {
+      const loadPlans = (inputs: string[], config: string | undefined) => {
+        const s = loadSettings(config);
+        const plans: CheckedPlan[] = [];
+        readPlans(collectFiles(inputs), s, writeError, (file, plan) => plans.push({ file, plan, diagnostics: computeDiagnostics(plan, s) }));
+        return { settings: s, plans };
+      };
+      return runGraphCli(argv.slice(1), { loadPlans, usageError: (m) => new UsageError(m) }, write);
+    }
+    options = parseArgs(argv);
+    if (options === 'help') {
+      write(USAGE);
+      return 0;
+    }
+    settings = loadSettings(options.config);
+    files = collectFiles(options.inputs);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      writeError(`planmark: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  const results: CheckedPlan[] = [];
+  let errors = readPlans(files, settings, writeError, (file, plan) => results.push({ file, plan, diagnostics: computeDiagnostics(plan, settings) }));
+  // Cross-plan rules: the plans checked together are one workspace.
+  applyWorkspaceChecks(results, settings);
+  const counts = countProblems(results);
+  errors += counts.errors;
+  const warnings = counts.warnings;
   const display = (file: string) => path.relative(process.cwd(), file) || file;
   if (options.format === 'json') {
     write(

@@ -43,7 +43,8 @@ import { findReferences } from './features/references';
 import { prepareRename, renameTask } from './features/rename';
 import { buildTaskGraph } from './features/taskGraph';
 import { validateTaskIdPattern } from './settings';
-import type { Plan } from './plan';
+import { PlanDocument, type Plan } from './plan';
+import { WorkspaceServer } from './workspaceServer';
 
 export function startServer(connection: Connection, parserScript?: string): void {
   const documents = new Map<string, OpenDocument>();
@@ -56,6 +57,10 @@ export function startServer(connection: Connection, parserScript?: string): void
   // Replaced when settings change, since diagnostics depend on them.
   let diagnosticsCache = new WeakMap<Plan, Diagnostic[]>();
   const oversizeNoticeShown = new Set<string>();
+  /** The workspace of plans (index, symbols, cross-plan checks); created on initialize. */
+  let workspace: WorkspaceServer | undefined;
+  /** Settings loaded once: later changes re-read the workspace. */
+  let workspaceStarted = false;
 
   const log = (message: string) => connection.console.log(message);
 
@@ -103,6 +108,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     const doc = documents.get(uri);
     if (!doc) return;
     if (!doc.isPlan(settings.files, roots)) {
+      workspace?.closed(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
@@ -118,9 +124,11 @@ export function startServer(connection: Connection, parserScript?: string): void
       return;
     }
     const plan = await doc.plan();
-    if (documents.get(uri) !== doc) return; // closed meanwhile
+    await workspace?.firstScan;
+    if (documents.get(uri) !== doc || doc.version !== plan.version) return; // closed or changed meanwhile
     const started = Date.now();
-    const diagnostics = diagnosticsOf(plan);
+    const own = diagnosticsOf(plan);
+    const diagnostics = workspace ? workspace.diagnosticsFor(plan, own) : own;
     void connection.sendDiagnostics({ uri, version: plan.version, diagnostics });
     void connection.sendNotification(PlanChangedNotification.method, { uri, version: plan.version });
     const ms = Date.now() - started;
@@ -163,12 +171,28 @@ export function startServer(connection: Connection, parserScript?: string): void
       if (patternChanged) doc.reset(settings.taskIdPattern);
       schedule(doc.uri);
     }
+    if (workspaceStarted) void workspace?.rescan();
+    workspaceStarted = true;
   }
 
   connection.onInitialize((params: InitializeParams) => {
     hasConfiguration = !!params.capabilities.workspace?.configuration;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     roots = folders.filter((u) => u.startsWith('file:')).map(fsPathOf);
+    workspace = new WorkspaceServer(
+      {
+        connection,
+        settings: () => settings,
+        roots: () => roots,
+        parse: async (uri, text) =>
+          PlanDocument.fromBlocks(uri, text, 0, await parser.parse(text, settings.taskIdPattern), { taskIdPattern: settings.taskIdPattern }).plan,
+        openPlan: (uri) => planOf(uri),
+        openUris: () => [...documents.keys()],
+        republish: (uri) => schedule(uri),
+        log,
+      },
+      params,
+    );
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -180,13 +204,15 @@ export function startServer(connection: Connection, parserScript?: string): void
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...WorkspaceServer.capabilities(),
       },
       serverInfo: { name: 'planmark', version: '0.1.0' },
     };
   });
 
   connection.onInitialized(() => {
-    void loadSettings();
+    // The index reads the workspace with the settings, so it starts once they are known.
+    void loadSettings().then(() => workspace?.start());
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -218,6 +244,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     if (timer) clearTimeout(timer);
     timers.delete(uri);
     oversizeNoticeShown.delete(uri);
+    workspace?.closed(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 
@@ -241,13 +268,14 @@ export function startServer(connection: Connection, parserScript?: string): void
   connection.onDefinition(
     guard('definition', null, async (p) => {
       const plan = await planOf(p.textDocument.uri);
-      return plan ? findDefinition(plan, p.position) : null;
+      return plan ? workspace?.definition(plan, p.position) ?? findDefinition(plan, p.position) : null;
     }),
   );
   connection.onReferences(
     guard('references', null, async (p) => {
       const plan = await planOf(p.textDocument.uri);
-      return plan ? findReferences(plan, p.position, p.context.includeDeclaration) : null;
+      if (!plan) return null;
+      return workspace ? workspace.references(plan, p.position, p.context.includeDeclaration) : findReferences(plan, p.position, p.context.includeDeclaration);
     }),
   );
   connection.onPrepareRename(
@@ -259,7 +287,8 @@ export function startServer(connection: Connection, parserScript?: string): void
   connection.onRenameRequest(
     guard('rename', null, async (p) => {
       const plan = await planOf(p.textDocument.uri);
-      return plan ? renameTask(plan, p.position, p.newName) : null;
+      if (!plan) return null;
+      return (await workspace?.rename(plan, p.position, p.newName)) ?? renameTask(plan, p.position, p.newName);
     }),
   );
   connection.onHover(
@@ -298,7 +327,9 @@ export function startServer(connection: Connection, parserScript?: string): void
     TaskGraphRequest.method,
     guard('taskGraph', null, async (p: TaskGraphParams) => {
       const plan = await analysedPlanOf(p.uri);
-      return plan ? buildTaskGraph(plan, diagnosticsOf(plan)) : null;
+      if (!plan) return null;
+      const graph = buildTaskGraph(plan, workspace ? workspace.diagnosticsFor(plan, diagnosticsOf(plan)) : diagnosticsOf(plan));
+      return workspace ? workspace.markExternalNodes(plan, graph) : graph;
     }),
   );
   connection.onRequest(

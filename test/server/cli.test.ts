@@ -21,8 +21,20 @@ const workspace = path.join(scratch, 'plans', 'ws');
 /** Without its "Implementation Plan" title, a file is a plan only by its path. */
 const untitled = (text: string) => text.replace('# Implementation Plan: Phase 2 - User Accounts', '# Phase 2 - User Accounts');
 
+/**
+ * The phase before the fixture's Phase 2: plans checked together are one workspace, whose phase
+ * numbers and names must be unique and whose phases must not overlap.
+ */
+const asPhase1 = (text: string) =>
+  text
+    .replace('- **Phase:** 2', '- **Phase:** 1')
+    .replace('- **Phase Name:** User Accounts', '- **Phase Name:** Sign-in')
+    .replace('- **Created:** 2026-03-02', '- **Created:** 2026-01-05')
+    .replace('- **Target Start:** 2026-03-09', '- **Target Start:** 2026-01-12')
+    .replace('- **Target End:** 2026-04-17', '- **Target End:** 2026-03-06');
+
 const FILES: Record<string, string> = {
-  'plans/phase-1.md': untitled(read('filled.plan.md')), // a plan by the **/plans/**/*.md glob
+  'plans/phase-1.md': asPhase1(untitled(read('filled.plan.md'))), // a plan by the **/plans/**/*.md glob
   'docs/billing.plan.md': untitled(read('defects/unknown-task-depends-on.plan.md')), // by **/*.plan.md; one error
   'docs/notes.md': read('defects/graph-missing-edge.plan.md'), // a plan by its title; one warning
   'docs/README.md': '# Readme\n\nNot a plan.\n',
@@ -320,8 +332,9 @@ describe('as a real process', () => {
     assert.deepEqual(
       result.map((f) => [f.file, f.diagnostics.map((d) => `${d.code}@${d.line}`)]),
       [
-        ['test/fixtures/defects/nested-fence.plan.md', ['nested-fence@239']],
-        ['test/fixtures/filled.plan.md', []],
+        // Two plans of Phase 2 "User Accounts" checked together: the cross-plan rules say so.
+        ['test/fixtures/defects/nested-fence.plan.md', ['duplicate-phase@4', 'duplicate-phase-name@5', 'nested-fence@239']],
+        ['test/fixtures/filled.plan.md', ['duplicate-phase@4', 'duplicate-phase-name@5']],
       ],
     );
   });

@@ -82,7 +82,7 @@ function stripInline(value: string): string {
   return value.slice(start, end).trim();
 }
 
-function severityOf(code: DiagnosticCode, settings: PlanmarkSettings): DiagnosticSeverity | undefined {
+export function severityOf(code: DiagnosticCode, settings: PlanmarkSettings): DiagnosticSeverity | undefined {
   const setting: SeveritySetting = settings.diagnostics[code] ?? DIAGNOSTIC_CODES[code].severity;
   switch (setting) {
     case 'error':
@@ -604,7 +604,7 @@ function checkFences(plan: Plan, out: Draft[]): void {
  * Indexed once per plan (by line, and per code by offset) so that checking every diagnostic
  * stays fast when a plan has thousands of directives and thousands of diagnostics.
  */
-function disabledFilter(plan: Plan): (code: DiagnosticCode, offset: number) => boolean {
+export function disabledFilter(plan: Plan): (code: DiagnosticCode, offset: number) => boolean {
   if (plan.directives.length === 0) return () => false;
   const lineOf = (offset: number) => plan.lines.positionAt(offset).line;
   const applies = (codes: string[], code: string) => codes.length === 0 || codes.includes(code);

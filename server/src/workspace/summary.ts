@@ -1,0 +1,91 @@
+// What the workspace index keeps of a plan (shared/protocol.ts WorkspacePlan): fields, tasks,
+// steps, critical path and problem counts with their ranges, never the text or the model.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { WorkspaceField, WorkspacePlan } from '../../../shared/protocol';
+import type { PlanmarkSettings } from '../../../shared/settings';
+import { criticalPath, stepsByTask, type Field, type Plan } from '../plan';
+import { crossPlanRefs } from '../plan/crossPlanRefs';
+import { toRange } from '../features/util';
+
+function field(plan: Plan, f: Field | undefined): WorkspaceField | undefined {
+  return f ? { value: f.value, range: toRange(plan, f.valueSpan) } : undefined;
+}
+
+/**
+ * The plan's own diagnostics without those about its cross-plan references: `Phase 3/TASK_004`
+ * names a task of another plan, which the workspace checks resolve instead.
+ */
+export function withoutCrossPlanFindings(plan: Plan, diagnostics: Diagnostic[], settings: PlanmarkSettings): Diagnostic[] {
+  const refs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
+  if (refs.length === 0) return diagnostics;
+  const inside = (d: Diagnostic) => {
+    const offset = plan.lines.offsetAt(d.range.start);
+    return refs.some((r) => r.span.start <= offset && offset < r.span.end);
+  };
+  return diagnostics.filter((d) => !inside(d));
+}
+
+function fileName(uri: string): string {
+  return decodeURIComponent(uri.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? uri);
+}
+
+export function summarisePlan(plan: Plan, diagnostics: Diagnostic[], settings: PlanmarkSettings, version: number | null): WorkspacePlan {
+  const refs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
+  const external = new Set(refs.map((r) => r.taskSpan.start));
+  const stepOf = stepsByTask(plan);
+  const tasks = [...plan.taskById.values()].map((t) => {
+    const dependsOn = [...new Set(t.dependsOn.filter((d) => !external.has(d.span.start)).map((d) => d.id))];
+    const hours = t.hours !== undefined && Number.isFinite(t.hours) && t.hours > 0 ? t.hours : undefined;
+    return { id: t.id, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
+  });
+  const path = criticalPath(plan);
+  return {
+    uri: plan.uri,
+    version,
+    title: plan.title?.text.trim() || fileName(plan.uri),
+    phase: field(plan, plan.metadata.get('Phase')),
+    phaseName: field(plan, plan.metadata.get('Phase Name')),
+    created: field(plan, plan.metadata.get('Created')),
+    targetStart: field(plan, plan.metadata.get('Target Start')),
+    targetEnd: field(plan, plan.metadata.get('Target End')),
+    tasks,
+    steps: plan.steps.map((s) => ({ title: s.title, number: s.number, range: toRange(plan, s.headingSpan), tasks: [...new Set(s.tasks.map((t) => t.id))] })),
+    criticalPath: { tasks: path.tasks.filter((id) => plan.taskById.has(id)), hours: path.hours },
+    errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
+    warnings: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
+    external: refs.map((r) => ({ phase: r.phase, task: r.task, range: toRange(plan, r.span), taskRange: toRange(plan, r.taskSpan), dependent: r.dependent })),
+  };
+}
+
+/** The phase number of "3", "Phase 3", "3.5"; undefined for a placeholder or a name. */
+export function phaseNumber(plan: WorkspacePlan): number | undefined {
+  const m = /^(?:phase\s*)?(\d+(?:\.\d+)?)$/i.exec(plan.phase?.value.replace(/[*_`]/g, '').trim() ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/** "Phase 3: Billing", or the plan's title when it has no phase. */
+export function planLabel(plan: WorkspacePlan): string {
+  const n = phaseNumber(plan);
+  const name = plan.phaseName && !isPlaceholder(plan.phaseName.value) ? plan.phaseName.value : undefined;
+  if (n !== undefined) return name ? `Phase ${n}: ${name}` : `Phase ${n}`;
+  return name ?? plan.title;
+}
+
+/** The label with the file name, for messages that point at another file. */
+export function planLabelWithFile(plan: WorkspacePlan): string {
+  return `${planLabel(plan)} (${fileName(plan.uri)})`;
+}
+
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  return v === '' || /^\[[^\]]*\]$/.test(v) || /^(?:tbd|tbc|tba|\?+)$/i.test(v);
+}
+
+/** Plans in phase order: by phase number, then those without one, by title; ties by URI. */
+export function byPhase(a: WorkspacePlan, b: WorkspacePlan): number {
+  const na = phaseNumber(a);
+  const nb = phaseNumber(b);
+  if (na !== undefined && nb !== undefined && na !== nb) return na - nb;
+  if ((na === undefined) !== (nb === undefined)) return na === undefined ? 1 : -1;
+  return a.title.localeCompare(b.title) || a.uri.localeCompare(b.uri);
+}

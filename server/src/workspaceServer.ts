@@ -1,0 +1,350 @@
+// The workspace side of the language server: the index of every plan in the workspace folders,
+// workspace symbols, cross-plan diagnostics and navigation, the Plans view and the timeline.
+// server.ts creates one and calls it from its handlers; everything workspace-wide lives here.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type Location,
+  type Position,
+  type ServerCapabilities,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import {
+  TimelineRequest,
+  WorkspacePlansChangedNotification,
+  WorkspacePlansRequest,
+  type GraphPayload,
+  type TimelineResult,
+  type WireRange,
+  type WorkspacePlan,
+  type WorkspacePlansResult,
+} from '../../shared/protocol';
+import type { PlanmarkSettings } from '../../shared/settings';
+import { findReferences } from './features/references';
+import { renameTask } from './features/rename';
+import { timelineGantt } from './features/timeline';
+import { toRange } from './features/util';
+import { workspaceSymbols } from './features/workspaceSymbols';
+import { mentionAt, parsePlan, type Plan } from './plan';
+import { crossPlanRefAt, crossPlanRefs } from './plan/crossPlanRefs';
+import { crossPlanFindings, plansOfPhase } from './workspace/crossPlan';
+import { findingsToDiagnostics, mergeDiagnostics } from './workspace/findings';
+import { WorkspaceIndex } from './workspace/index';
+import { byPhase, planLabel, summarisePlan, withoutCrossPlanFindings } from './workspace/summary';
+
+export interface WorkspaceServerDeps {
+  connection: Connection;
+  settings(): PlanmarkSettings;
+  roots(): string[];
+  /** Parses a plan read from disk (large ones on the background parser). */
+  parse(uri: string, text: string): Promise<Plan>;
+  /** The model of an open plan document, if the URI is one. */
+  openPlan(uri: string): Promise<Plan | undefined>;
+  /** URIs of the open plan documents. */
+  openUris(): string[];
+  /** Re-publish an open document's diagnostics (debounced by the caller). */
+  republish(uri: string): void;
+  log(message: string): void;
+}
+
+interface InitializationOptions {
+  /** A folder the extension owns (its storage): the index keeps its cache there. */
+  storagePath?: string;
+}
+
+export class WorkspaceServer {
+  readonly index: WorkspaceIndex;
+  private watchFiles = false;
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
+  private firstScanDone: () => void = () => undefined;
+  /**
+   * Settles when the first read of the workspace has finished (or failed). Diagnostics wait for
+   * it, so that a plan's cross-plan findings are there from its first publication on rather than
+   * arriving a moment later.
+   */
+  readonly firstScan = new Promise<void>((resolve) => (this.firstScanDone = resolve));
+  /** Last cross-plan findings published per open document, to republish only on a change. */
+  private readonly published = new Map<string, string>();
+
+  constructor(private readonly deps: WorkspaceServerDeps, params: InitializeParams) {
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    const cacheFile = typeof options.storagePath === 'string' && options.storagePath ? path.join(options.storagePath, 'workspace-index.json') : undefined;
+    this.watchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    this.index = new WorkspaceIndex({
+      settings: deps.settings,
+      roots: deps.roots,
+      parse: deps.parse,
+      log: deps.log,
+      cacheFile,
+    });
+    this.index.onDidChange((uris) => this.onIndexChanged(uris));
+    this.register();
+  }
+
+  static capabilities(): ServerCapabilities {
+    return { workspaceSymbolProvider: true };
+  }
+
+  /** After `initialized`: watch Markdown files and read the workspace. */
+  async start(): Promise<void> {
+    if (this.watchFiles) {
+      try {
+        await this.deps.connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{md,markdown,mdown,mkd}' }],
+        });
+      } catch (error) {
+        this.deps.log(`cannot watch plan files: ${String(error)}`);
+      }
+    }
+    try {
+      await this.rescan();
+    } finally {
+      this.firstScanDone();
+    }
+  }
+
+  /** Reads the workspace folders again (at start, and when settings change). */
+  async rescan(): Promise<void> {
+    if (this.deps.roots().length === 0) return;
+    const reporter = await this.deps.connection.window.createWorkDoneProgress();
+    reporter.begin('Planmark', 0, 'Indexing plans…', true);
+    let lastPercent = -1;
+    const progress = {
+      report: (done: number, total: number) => {
+        const percent = total ? Math.floor((done / total) * 100) : 100;
+        if (percent === lastPercent) return;
+        lastPercent = percent;
+        reporter.report(percent, `Indexing plans: ${done}/${total} Markdown files`);
+      },
+      get cancelled() {
+        return reporter.token.isCancellationRequested;
+      },
+    };
+    try {
+      await this.index.scan(progress);
+    } finally {
+      reporter.done();
+    }
+  }
+
+  private register(): void {
+    const { connection } = this.deps;
+    connection.onDidChangeWatchedFiles((params) => {
+      // Open documents take precedence, but their disk summary is kept current for when they close.
+      for (const change of params.changes) {
+        if (change.type === FileChangeType.Deleted) this.index.remove(change.uri);
+        else void this.index.refreshFile(change.uri);
+      }
+    });
+    connection.onWorkspaceSymbol((params, token) => {
+      if (token.isCancellationRequested) return [];
+      return workspaceSymbols(this.index.plans(), params.query);
+    });
+    connection.onRequest(WorkspacePlansRequest.method, (_params: unknown, token: CancellationToken) => this.workspacePlans(token));
+    connection.onRequest(TimelineRequest.method, (): TimelineResult => {
+      const plans = this.index.plans();
+      return { mermaid: timelineGantt(plans, this.deps.settings().hoursPerDay), plans: plans.length };
+    });
+  }
+
+  private onIndexChanged(uris: string[]): void {
+    // Open plans whose cross-plan findings changed get their diagnostics again.
+    for (const uri of this.deps.openUris()) {
+      if (uris.length === 1 && uris[0] === uri) continue;
+      const key = JSON.stringify(crossPlanFindings(this.index.plans(), this.deps.settings(), uri));
+      if (this.published.has(uri) && this.published.get(uri) !== key) this.deps.republish(uri);
+    }
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      void this.deps.connection.sendNotification(WorkspacePlansChangedNotification.method, { indexing: this.index.indexing });
+    }, 300);
+  }
+
+  /**
+   * The diagnostics to publish for an open plan: its own (less those about cross-plan
+   * references) and the workspace's findings about it. Updates the index with the plan.
+   */
+  diagnosticsFor(plan: Plan, own: Diagnostic[]): Diagnostic[] {
+    const settings = this.deps.settings();
+    const filtered = withoutCrossPlanFindings(plan, own, settings);
+    this.index.setOpen(summarisePlan(plan, filtered, settings, plan.version));
+    const findings = crossPlanFindings(this.index.plans(), settings, plan.uri);
+    this.published.set(plan.uri, JSON.stringify(findings));
+    return mergeDiagnostics(filtered, findingsToDiagnostics(findings, settings, plan));
+  }
+
+  /** The document is closed or no longer a plan. */
+  closed(uri: string): void {
+    this.published.delete(uri);
+    this.index.closeOpen(uri);
+  }
+
+  workspacePlans(token?: CancellationToken): WorkspacePlansResult {
+    const settings = this.deps.settings();
+    const plans = this.index.plans().sort(byPhase);
+    const findings = token?.isCancellationRequested ? [] : crossPlanFindings(plans, settings);
+    const diagnostics = new Map<string, Diagnostic[]>();
+    for (const f of findings) {
+      const list = diagnostics.get(f.uri) ?? [];
+      list.push(...findingsToDiagnostics([f], settings));
+      diagnostics.set(f.uri, list);
+    }
+    return {
+      indexing: this.index.indexing,
+      plans: plans.map((p) => {
+        const extra = diagnostics.get(p.uri) ?? [];
+        return {
+          ...p,
+          problems: {
+            errors: p.errors + extra.filter((d) => d.severity === 1).length,
+            warnings: p.warnings + extra.filter((d) => d.severity === 2).length,
+          },
+        };
+      }),
+    };
+  }
+
+  // ---- Cross-plan navigation ----
+
+  /** Plans a cross-plan reference names, with the task when they define it. */
+  private resolve(phase: string, task: string): { plan: WorkspacePlan; range?: WireRange }[] {
+    return plansOfPhase(this.index.plans(), phase).map((plan) => ({ plan, range: plan.tasks.find((t) => t.id === task)?.range }));
+  }
+
+  /** Go to definition on `Phase 3/TASK_004`: the task's row in the other plan. */
+  definition(plan: Plan, position: Position): Location[] | undefined {
+    const settings = this.deps.settings();
+    const ref = crossPlanRefAt(plan, settings.crossPlanReference, settings.taskIdPattern, plan.lines.offsetAt(position));
+    if (!ref) return undefined;
+    return this.resolve(ref.phase, ref.task).flatMap(({ plan: p, range }) => (range ? [{ uri: p.uri, range }] : []));
+  }
+
+  /** The plans and task that a position names: a cross-plan reference, or a task of this plan. */
+  private targetAt(plan: Plan, position: Position): { plans: WorkspacePlan[]; task: string; viaRef: boolean } | undefined {
+    const settings = this.deps.settings();
+    const offset = plan.lines.offsetAt(position);
+    const ref = crossPlanRefAt(plan, settings.crossPlanReference, settings.taskIdPattern, offset);
+    if (ref) return { plans: this.resolve(ref.phase, ref.task).filter((r) => r.range).map((r) => r.plan), task: ref.task, viaRef: true };
+    const mention = mentionAt(plan, offset);
+    if (!mention || !plan.taskById.has(mention.id)) return undefined;
+    const self = this.index.get(plan.uri);
+    return self ? { plans: [self], task: mention.id, viaRef: false } : undefined;
+  }
+
+  /** Cross-plan references to a task of one of `plans`, in every plan of the workspace. */
+  private refsTo(plans: WorkspacePlan[], task: string): Location[] {
+    const targets = new Set(plans.map((p) => p.uri));
+    const out: Location[] = [];
+    for (const p of this.index.plans()) {
+      for (const ref of p.external) {
+        if (ref.task !== task) continue;
+        if (plansOfPhase(this.index.plans(), ref.phase).some((t) => targets.has(t.uri))) out.push({ uri: p.uri, range: ref.taskRange });
+      }
+    }
+    return out;
+  }
+
+  /** Find references, across plans: local ones plus cross-plan references to the task. */
+  async references(plan: Plan, position: Position, includeDeclaration: boolean): Promise<Location[]> {
+    const target = this.targetAt(plan, position);
+    const settings = this.deps.settings();
+    const ownRefs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
+    const insideRef = (l: Location) => {
+      const offset = plan.lines.offsetAt(l.range.start);
+      return ownRefs.some((r) => r.taskSpan.start <= offset && offset < r.taskSpan.end);
+    };
+    if (!target) return findReferences(plan, position, includeDeclaration).filter((l) => !insideRef(l));
+    const out: Location[] = [];
+    for (const p of target.plans) {
+      const model = p.uri === plan.uri ? plan : await this.modelOf(p.uri);
+      if (!model) continue;
+      const def = model.taskById.get(target.task);
+      if (!def) continue;
+      const at = model.lines.positionAt(def.idSpan.start);
+      const refs = crossPlanRefs(model, settings.crossPlanReference, settings.taskIdPattern);
+      for (const l of findReferences(model, at, includeDeclaration)) {
+        const offset = model.lines.offsetAt(l.range.start);
+        if (!refs.some((r) => r.taskSpan.start <= offset && offset < r.taskSpan.end)) out.push({ uri: p.uri, range: l.range });
+      }
+    }
+    out.push(...this.refsTo(target.plans, target.task));
+    return out;
+  }
+
+  /** Rename a task with its cross-plan references; undefined when the position names none. */
+  async rename(plan: Plan, position: Position, newName: string): Promise<WorkspaceEdit | undefined> {
+    const target = this.targetAt(plan, position);
+    if (!target) return undefined;
+    if (target.plans.length !== 1) {
+      if (!target.viaRef) return undefined;
+      throw new ResponseError(-32602, `${target.task} is not a task of exactly one plan of the workspace.`);
+    }
+    const settings = this.deps.settings();
+    const owner = target.plans[0];
+    const model = owner.uri === plan.uri ? plan : await this.modelOf(owner.uri);
+    const def = model?.taskById.get(target.task);
+    if (!model || !def) return undefined;
+    const edit = renameTask(model, model.lines.positionAt(def.idSpan.start), newName);
+    if (!edit?.changes) return edit ?? undefined;
+    // A same-named ID inside a cross-plan reference of the owner names another plan's task.
+    const ownRefs = crossPlanRefs(model, settings.crossPlanReference, settings.taskIdPattern);
+    const ownEdits = (edit.changes[model.uri] ?? []).filter((e) => {
+      const offset = model.lines.offsetAt(e.range.start);
+      return !ownRefs.some((r) => r.taskSpan.start <= offset && offset < r.taskSpan.end);
+    });
+    const changes: Record<string, { range: Location['range']; newText: string }[]> = { [owner.uri]: ownEdits };
+    for (const l of this.refsTo([owner], target.task)) (changes[l.uri] ??= []).push({ range: l.range, newText: newName.trim() });
+    return { changes };
+  }
+
+  /** Graph payload: tasks of other plans named by cross-plan dependencies become external nodes. */
+  markExternalNodes(plan: Plan, payload: GraphPayload): GraphPayload {
+    const settings = this.deps.settings();
+    const refs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
+    if (refs.length === 0) return payload;
+    const byTask = new Map(refs.map((r) => [r.task, r]));
+    for (const node of payload.nodes) {
+      const ref = byTask.get(node.id);
+      if (!ref || plan.taskById.has(node.id)) continue;
+      const resolved = this.resolve(ref.phase, ref.task).find((r) => r.range);
+      node.external = {
+        phase: ref.phase,
+        plan: resolved ? planLabel(resolved.plan) : undefined,
+        uri: resolved?.plan.uri,
+        range: resolved?.range,
+      };
+      node.defined = !!resolved;
+      node.label = node.label || `Phase ${ref.phase}`;
+      node.range = toRange(plan, ref.span);
+    }
+    return payload;
+  }
+
+  /** The model of a plan: the open document's, or parsed from disk. */
+  private async modelOf(uri: string): Promise<Plan | undefined> {
+    const open = await this.deps.openPlan(uri);
+    if (open) return open;
+    try {
+      const file = uri.startsWith('file:') ? new URL(uri) : undefined;
+      if (!file) return undefined;
+      let text = await fs.promises.readFile(file, 'utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      return text.length > 64 * 1024 ? await this.deps.parse(uri, text) : parsePlan(text, { uri, taskIdPattern: this.deps.settings().taskIdPattern });
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.index.dispose();
+  }
+}
