@@ -1,6 +1,7 @@
 // Settings under `planmark.*` and the diagnostic codes, shared by client, server and CLI.
 // package.json's `contributes.configuration` must list the same keys and defaults
 // (a unit test checks that they agree).
+import { ALL_PLAN_KINDS, type PlanKindSettings } from './planKinds';
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -37,6 +38,8 @@ export const DIAGNOSTIC_CODES = {
   'created-after-start': { severity: 'warning', description: 'Created is after Target Start.' },
   'unknown-external-task': { severity: 'warning', description: 'A cross-plan dependency (planmark.crossPlanReference, e.g. Phase 3/TASK_004) names a phase or task that no plan of the workspace has.' },
   'schedule-overrun': { severity: 'warning', description: 'The critical path needs more working hours (planmark.hoursPerDay, Monday to Friday) than Target Start to Target End allow.' },
+  'done-depends-on-open': { severity: 'warning', description: 'A task marked done depends on a task that is still open.' },
+  'unknown-requirement': { severity: 'warning', description: 'A Kiro task names a requirement that requirements.md beside it does not define.' },
 } as const satisfies Record<string, { severity: SeveritySetting; description: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -62,6 +65,8 @@ export interface PlanmarkSettings {
   hoursPerDay: number;
   /** How a plan names another plan's task, with {phase} and {task}; empty turns cross-plan dependencies off. */
   crossPlanReference: string;
+  /** Plan kinds planmark reads (the phase template, spec-kit and Kiro task lists); one turned off is left alone. */
+  kinds: PlanKindSettings;
 }
 
 export const DEFAULT_REQUIRED_SECTIONS = [
@@ -88,7 +93,7 @@ export const DEFAULT_REQUIRED_SECTIONS = [
 ];
 
 export const DEFAULT_SETTINGS: PlanmarkSettings = {
-  files: ['**/*.plan.md', '**/plans/**/*.md'],
+  files: ['**/*.plan.md', '**/plans/**/*.md', '**/specs/**/tasks.md', '**/.kiro/specs/**/tasks.md'],
   taskIdPattern: 'TASK[_-]\\d+',
   requiredSections: DEFAULT_REQUIRED_SECTIONS,
   diagnostics: {},
@@ -97,6 +102,7 @@ export const DEFAULT_SETTINGS: PlanmarkSettings = {
   graphFocusThreshold: 300,
   hoursPerDay: 6,
   crossPlanReference: 'Phase {phase}/{task}',
+  kinds: { ...ALL_PLAN_KINDS },
 };
 
 /** Merges a possibly partial or malformed settings object over the defaults. */
@@ -125,5 +131,13 @@ export function resolveSettings(raw: unknown): PlanmarkSettings {
     hoursPerDay:
       typeof value.hoursPerDay === 'number' && value.hoursPerDay > 0 && value.hoursPerDay <= 24 ? value.hoursPerDay : DEFAULT_SETTINGS.hoursPerDay,
     crossPlanReference: typeof value.crossPlanReference === 'string' ? value.crossPlanReference : DEFAULT_SETTINGS.crossPlanReference,
+    kinds: resolveKinds(value.kinds),
   };
+}
+
+/** planmark.kinds: each kind on unless set to false. */
+function resolveKinds(raw: unknown): PlanKindSettings {
+  const value = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const flag = (key: keyof PlanKindSettings) => (typeof value[key] === 'boolean' ? (value[key] as boolean) : true);
+  return { template: flag('template'), specKit: flag('specKit'), kiro: flag('kiro') };
 }

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { hasPlanTitle, isMarkdownPath, matchesPlanGlobs } from '../../shared/planFiles';
+import { hasPlanTitle, isMarkdownPath, matchesPlanGlobs, planKindOf, type PlanKind } from '../../shared/planFiles';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
 import { applyWorkspaceChecks, countProblems, runGraphCli, type CheckedPlan } from './cliWorkspace';
 import { computeDiagnostics } from './features/diagnostics';
-import { parsePlan } from './plan';
+import { parsePlan, parseRequirements, type Plan, type RequirementIndex } from './plan';
 import { validateTaskIdPattern } from './settings';
 
 const USAGE = `Usage: planmark check [options] [paths or globs...]
@@ -21,7 +21,10 @@ Checks implementation plans and prints one line per problem:
 Files named on the command line are checked as they are. Folders, globs (quote them)
 and no paths at all (the current folder) contribute only plans: Markdown files whose
 path matches planmark.files (default: **/*.plan.md, **/plans/**/*.md) or whose first
-heading starts with "Implementation Plan".
+heading starts with "Implementation Plan" (default globs: **/*.plan.md,
+**/plans/**/*.md, **/specs/**/tasks.md, **/.kiro/specs/**/tasks.md). Each plan is read
+as its kind: a template plan, a spec-kit task list (specs/NNN-feature/tasks.md) or a
+Kiro task list (.kiro/specs/feature/tasks.md); --format json prints each file's kind.
 
 Options:
   --format text|json   output format (default: text)
@@ -248,13 +251,18 @@ function readPlans(files: Candidate[], settings: PlanmarkSettings, writeError: (
     // A UTF-8 byte order mark is not part of the text an editor shows (nor of what it sends the
     // language server): drop it so that lines and columns match the editor's.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (!explicit && !matchesPlanGlobs(matchPath, settings.files) && !hasPlanTitle(text)) continue;
+    let kind: PlanKind | undefined = planKindOf(matchPath, text, settings.files, [], settings.kinds);
+    // A file named on the command line is checked as a template plan, unless it is a document of
+    // spec-kit or Kiro that is no task list, or of a kind turned off: those are skipped.
+    const recognised = matchesPlanGlobs(matchPath, settings.files) || hasPlanTitle(text) || /(?:^|\/)specs\//i.test(matchPath);
+    if (!kind && explicit && !recognised) kind = 'template';
+    if (!kind) continue;
     // maxFileSize is in bytes, as the setting says (a UTF-16 length undercounts non-ASCII text).
     if (bytes.length > settings.maxFileSize) {
       writeError(`planmark: ${file} is larger than maxFileSize (${settings.maxFileSize} bytes); skipped.\n`);
       continue;
     }
-    each(file, parsePlan(text, { uri: file, taskIdPattern: settings.taskIdPattern }));
+    each(file, parsePlan(text, { uri: file, taskIdPattern: settings.taskIdPattern, kind }));
   }
   return errors;
 }
@@ -268,7 +276,7 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
       const loadPlans = (inputs: string[], config: string | undefined) => {
         const s = loadSettings(config);
         const plans: CheckedPlan[] = [];
-        readPlans(collectFiles(inputs), s, writeError, (file, plan) => plans.push({ file, plan, diagnostics: computeDiagnostics(plan, s) }));
+        readPlans(collectFiles(inputs), s, writeError, (file, plan) => plans.push({ file, plan, diagnostics: computeDiagnostics(plan, s, requirementsBeside(plan)) }));
         return { settings: s, plans };
       };
       return runGraphCli(argv.slice(1), { loadPlans, usageError: (m) => new UsageError(m) }, write);
@@ -288,7 +296,7 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
     throw error;
   }
   const results: CheckedPlan[] = [];
-  let errors = readPlans(files, settings, writeError, (file, plan) => results.push({ file, plan, diagnostics: computeDiagnostics(plan, settings) }));
+  let errors = readPlans(files, settings, writeError, (file, plan) => results.push({ file, plan, diagnostics: computeDiagnostics(plan, settings, requirementsBeside(plan)) }));
   // Cross-plan rules: the plans checked together are one workspace.
   applyWorkspaceChecks(results, settings);
   const counts = countProblems(results);
@@ -300,6 +308,7 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
       JSON.stringify(
         results.map((r) => ({
           file: display(r.file),
+          kind: r.plan.kind,
           diagnostics: r.diagnostics.map((d) => ({
             line: d.range.start.line + 1,
             column: d.range.start.character + 1,
@@ -325,6 +334,17 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
   if (errors > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) return 1;
   return 0;
+}
+
+/** Kiro's requirements.md beside a Kiro task list, when there is one. */
+function requirementsBeside(plan: Plan): RequirementIndex | undefined {
+  if (plan.kind !== 'kiro') return undefined;
+  const neighbour = path.join(path.dirname(plan.uri), 'requirements.md');
+  try {
+    return parseRequirements(neighbour, fs.readFileSync(neighbour, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 if (require.main === module) {

@@ -4,9 +4,9 @@
 // and applied incrementally once it answers, so no text is ever lost.
 import { fileURLToPath } from 'node:url';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import { isPlanDocument } from '../../shared/planFiles';
+import { ALL_PLAN_KINDS, planKindOf, type PlanKind, type PlanKindSettings } from '../../shared/planFiles';
 import type { BackgroundParser } from './backgroundParser';
-import { LineIndex, PlanDocument, type Plan } from './plan';
+import { extractionPattern, LineIndex, PlanDocument, type Plan } from './plan';
 import type { TextEdit } from './plan/blocks';
 
 /** Documents up to this size are parsed inline; larger ones on the worker. */
@@ -73,8 +73,20 @@ export class OpenDocument {
     return this.byteLength > limit;
   }
 
-  isPlan(globs: readonly string[], roots: readonly string[] = []): boolean {
-    return isPlanDocument(fsPathOf(this.uri), this.textValue, globs, roots);
+  isPlan(globs: readonly string[], roots: readonly string[] = [], kinds: PlanKindSettings = ALL_PLAN_KINDS): boolean {
+    return this.kindOf(globs, roots, kinds) !== undefined;
+  }
+
+  /** The plan kind of the document now (its path and shape), or undefined when it is no plan. */
+  kindOf(globs: readonly string[], roots: readonly string[] = [], kinds: PlanKindSettings = ALL_PLAN_KINDS): PlanKind | undefined {
+    return planKindOf(fsPathOf(this.uri), this.textValue, globs, roots, kinds);
+  }
+
+  /** The kind the model is built for; a different kind rebuilds it. */
+  private kind: PlanKind = 'template';
+
+  private get options() {
+    return { taskIdPattern: this.taskIdPattern, kind: this.kind };
   }
 
   get lastUpdate() {
@@ -82,10 +94,14 @@ export class OpenDocument {
   }
 
   /** The plan model for the current version, once any background parse has finished. */
-  async plan(): Promise<Plan> {
+  async plan(kind: PlanKind = 'template'): Promise<Plan> {
+    if (kind !== this.kind) {
+      this.reset(this.taskIdPattern);
+      this.kind = kind;
+    }
     if (!this.planDocument && !this.parsing) {
       if (this.textValue.length <= INLINE_PARSE_LIMIT) {
-        this.planDocument = new PlanDocument(this.uri, this.textValue, this.versionValue, { taskIdPattern: this.taskIdPattern });
+        this.planDocument = new PlanDocument(this.uri, this.textValue, this.versionValue, this.options);
       } else {
         this.parseInBackground();
       }
@@ -135,11 +151,11 @@ export class OpenDocument {
     this.planDocument = undefined;
     this.queued = [];
     const started = Date.now();
-    this.parsing = this.parser.parse(text, this.taskIdPattern).then(
+    this.parsing = this.parser.parse(text, extractionPattern(this.options)).then(
       (blocks) => {
         if (generation !== this.generation) return;
         this.log(`parsed ${this.uri} (${(text.length / 1024).toFixed(0)} KiB) in the background in ${Date.now() - started} ms`);
-        const doc = PlanDocument.fromBlocks(this.uri, text, version, blocks, { taskIdPattern: this.taskIdPattern });
+        const doc = PlanDocument.fromBlocks(this.uri, text, version, blocks, this.options);
         const queued = this.queued;
         this.queued = [];
         this.parsing = undefined;
@@ -152,7 +168,7 @@ export class OpenDocument {
         this.log(`background parse failed (${error.message}); parsing inline`);
         this.parsing = undefined;
         this.queued = [];
-        this.planDocument = new PlanDocument(this.uri, this.textValue, this.versionValue, { taskIdPattern: this.taskIdPattern });
+        this.planDocument = new PlanDocument(this.uri, this.textValue, this.versionValue, this.options);
       },
     );
   }

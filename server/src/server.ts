@@ -43,8 +43,9 @@ import { findReferences } from './features/references';
 import { prepareRename, renameTask } from './features/rename';
 import { buildTaskGraph } from './features/taskGraph';
 import { validateTaskIdPattern } from './settings';
-import { PlanDocument, type Plan } from './plan';
+import { PlanDocument, type Plan, type RequirementIndex } from './plan';
 import { WorkspaceServer } from './workspaceServer';
+import { Neighbours } from './neighbours';
 
 export function startServer(connection: Connection, parserScript?: string): void {
   const documents = new Map<string, OpenDocument>();
@@ -54,8 +55,9 @@ export function startServer(connection: Connection, parserScript?: string): void
   /** Workspace folders, so planmark.files globs match paths relative to them. */
   let roots: string[] = [];
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  // Replaced when settings change, since diagnostics depend on them.
-  let diagnosticsCache = new WeakMap<Plan, Diagnostic[]>();
+  // Replaced when settings change, since diagnostics depend on them (and on requirements.md for Kiro).
+  let diagnosticsCache = new WeakMap<Plan, { requirements: RequirementIndex | undefined; diagnostics: Diagnostic[] }>();
+  const neighbours = new Neighbours((uri) => documents.get(uri)?.text);
   const oversizeNoticeShown = new Set<string>();
   /** The workspace of plans (index, symbols, cross-plan checks); created on initialize. */
   let workspace: WorkspaceServer | undefined;
@@ -83,8 +85,9 @@ export function startServer(connection: Connection, parserScript?: string): void
    */
   async function planOf(uri: string): Promise<Plan | undefined> {
     const doc = documents.get(uri);
-    if (!doc || !doc.isPlan(settings.files, roots)) return undefined;
-    return doc.plan();
+    const kind = doc?.kindOf(settings.files, roots, settings.kinds);
+    if (!doc || !kind) return undefined;
+    return doc.plan(kind);
   }
 
   /** The model of a plan for deep analysis (graph, summary): none over planmark.maxFileSize. */
@@ -95,19 +98,28 @@ export function startServer(connection: Connection, parserScript?: string): void
   }
 
   function diagnosticsOf(plan: Plan): Diagnostic[] {
+    const requirements = neighbours.requirementsFor(plan);
     let cached = diagnosticsCache.get(plan);
-    if (!cached) {
-      cached = computeDiagnostics(plan, settings);
+    if (!cached || cached.requirements !== requirements) {
+      cached = { requirements, diagnostics: computeDiagnostics(plan, settings, requirements) };
       diagnosticsCache.set(plan, cached);
     }
-    return cached;
+    return cached.diagnostics;
+  }
+
+  /** A requirements.md changed: the Kiro task lists beside it are checked again. */
+  function requirementsChanged(uri: string): void {
+    if (!Neighbours.isRequirementsFile(uri)) return;
+    for (const doc of documents.values()) {
+      if (doc.uri !== uri && Neighbours.requirementsUriOf(doc.uri) === uri) schedule(doc.uri);
+    }
   }
 
   async function publish(uri: string): Promise<void> {
     timers.delete(uri);
     const doc = documents.get(uri);
     if (!doc) return;
-    if (!doc.isPlan(settings.files, roots)) {
+    if (!doc.isPlan(settings.files, roots, settings.kinds)) {
       workspace?.closed(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
@@ -123,9 +135,9 @@ export function startServer(connection: Connection, parserScript?: string): void
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
       return;
     }
-    const plan = await doc.plan();
+    const plan = await planOf(uri);
     await workspace?.firstScan;
-    if (documents.get(uri) !== doc || doc.version !== plan.version) return; // closed or changed meanwhile
+    if (!plan || documents.get(uri) !== doc || doc.version !== plan.version) return; // closed or changed meanwhile
     const started = Date.now();
     const own = diagnosticsOf(plan);
     const diagnostics = workspace ? workspace.diagnosticsFor(plan, own) : own;
@@ -223,6 +235,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     const { uri, languageId, text, version } = params.textDocument;
     documents.set(uri, new OpenDocument(uri, languageId, text, version, settings.taskIdPattern, parser, log));
     schedule(uri);
+    requirementsChanged(uri);
   });
 
   connection.onDidChangeTextDocument((params) => {
@@ -235,6 +248,7 @@ export function startServer(connection: Connection, parserScript?: string): void
       return;
     }
     schedule(doc.uri);
+    requirementsChanged(doc.uri);
   });
 
   connection.onDidCloseTextDocument((params) => {
@@ -246,6 +260,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     oversizeNoticeShown.delete(uri);
     workspace?.closed(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
+    requirementsChanged(uri);
   });
 
   connection.onCompletion(
@@ -268,7 +283,7 @@ export function startServer(connection: Connection, parserScript?: string): void
   connection.onDefinition(
     guard('definition', null, async (p) => {
       const plan = await planOf(p.textDocument.uri);
-      return plan ? workspace?.definition(plan, p.position) ?? findDefinition(plan, p.position) : null;
+      return plan ? workspace?.definition(plan, p.position) ?? findDefinition(plan, p.position, neighbours.requirementsFor(plan)) : null;
     }),
   );
   connection.onReferences(
@@ -294,7 +309,7 @@ export function startServer(connection: Connection, parserScript?: string): void
   connection.onHover(
     guard('hover', null, async (p) => {
       const plan = await planOf(p.textDocument.uri);
-      return plan ? hoverTask(plan, p.position) : null;
+      return plan ? hoverTask(plan, p.position, neighbours.requirementsFor(plan)) : null;
     }),
   );
   connection.onDocumentSymbol(

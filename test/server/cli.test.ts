@@ -135,6 +135,7 @@ describe('--format json', () => {
     assert.deepEqual(JSON.parse(r.out), [
       {
         file: 'docs/billing.plan.md',
+        kind: 'template',
         diagnostics: [
           {
             line: 117,
@@ -147,14 +148,14 @@ describe('--format json', () => {
           },
         ],
       },
-      { file: 'plans/phase-1.md', diagnostics: [] },
+      { file: 'plans/phase-1.md', kind: 'template', diagnostics: [] },
     ]);
   });
 
   test('--format=json works too', () => {
     const r = run(['check', '--format=json', 'plans/phase-1.md']);
     assert.equal(r.code, 0);
-    assert.deepEqual(JSON.parse(r.out), [{ file: 'plans/phase-1.md', diagnostics: [] }]);
+    assert.deepEqual(JSON.parse(r.out), [{ file: 'plans/phase-1.md', kind: 'template', diagnostics: [] }]);
   });
 });
 

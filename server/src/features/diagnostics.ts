@@ -9,8 +9,10 @@ import {
   findDependencyCycles,
   matchTemplateSection,
   nearTemplateSection,
+  planProgress,
   stepsByTask,
   type Plan,
+  type RequirementIndex,
   type Span,
 } from '../plan';
 import { lineLabel, normalizeSectionTitle, toRange } from './util';
@@ -98,18 +100,31 @@ export function severityOf(code: DiagnosticCode, settings: PlanmarkSettings): Di
   }
 }
 
-export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings): Diagnostic[] {
+/**
+ * The plan's diagnostics. `requirements` is Kiro's requirements.md beside a task list, when the
+ * server found one: requirement references are checked against it.
+ */
+export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings, requirements?: RequirementIndex): Diagnostic[] {
   const drafts: Draft[] = [];
+  const isTemplate = plan.kind === 'template';
   checkTasks(plan, drafts);
   checkGraphAgreement(plan, drafts);
   checkCycles(plan, drafts);
   checkSteps(plan, drafts);
-  checkDates(plan, drafts);
-  checkSections(plan, settings, drafts);
+  checkProgress(plan, drafts);
+  if (requirements) checkRequirements(plan, requirements, drafts);
+  // The template's own rules (its sections, Overview metadata, sign-off and placeholders) mean
+  // nothing to a task list written for spec-kit or Kiro.
+  if (isTemplate) {
+    checkDates(plan, drafts);
+    checkSections(plan, settings, drafts);
+  }
   checkTables(plan, drafts);
   checkFences(plan, drafts);
-  for (const p of plan.placeholders) {
-    drafts.push({ code: 'placeholder', span: p.span, message: `Unfilled template placeholder ${p.text}.` });
+  if (isTemplate) {
+    for (const p of plan.placeholders) {
+      drafts.push({ code: 'placeholder', span: p.span, message: `Unfilled template placeholder ${p.text}.` });
+    }
   }
   for (const block of plan.mermaid) {
     for (const problem of block.flowchart?.problems ?? []) {
@@ -161,7 +176,7 @@ function checkTasks(plan: Plan, out: Draft[]): void {
         out.push({
           code: 'unknown-task',
           span: ref.span,
-          message: `${task.id} depends on ${ref.id}, which has no row in the task table.`,
+          message: `${task.id} depends on ${ref.id}, which ${plan.kind === 'template' ? 'has no row in the task table' : 'no task line defines'}.`,
           related: [{ span: task.idSpan, message: `${task.id} is defined here` }],
           data: { id: ref.id },
         });
@@ -194,6 +209,25 @@ function checkTasks(plan: Plan, out: Draft[]): void {
           data: { id: task.id },
         });
       }
+    }
+  }
+  // Dependencies a task list states away from the task's own list ("T012 depends on T099").
+  if (plan.kind !== 'template') {
+    const reported = new Set(out.filter((d) => d.code === 'unknown-task' || d.code === 'self-dependency').map((d) => d.span.start));
+    for (const m of plan.mentions) {
+      if (m.kind !== 'dependsOn' || first.has(m.id) || reported.has(m.span.start)) continue;
+      reported.add(m.span.start);
+      out.push({
+        code: 'unknown-task',
+        span: m.span,
+        message: `${m.id} is named as a dependency, but no task line defines it.`,
+        data: { id: m.id },
+      });
+    }
+    for (const e of plan.edges) {
+      if (e.from !== e.to || e.source !== 'table' || reported.has(e.span.start)) continue;
+      reported.add(e.span.start);
+      out.push({ code: 'self-dependency', span: e.span, message: `${e.to} depends on itself.`, data: { id: e.to } });
     }
   }
   for (const step of plan.steps) {
@@ -308,7 +342,8 @@ function checkSteps(plan: Plan, out: Draft[]): void {
   const cycleOf = new Map<string, number>();
   findDependencyCycles(plan).forEach((c, i) => c.members.forEach((m) => cycleOf.set(m, i)));
   // Steps without a Tasks list say nothing about which tasks they hold.
-  const listsTasks = plan.steps.some((s) => s.tasks.length > 0);
+  // Phases of a task list hold the tasks written under them: none is "unscheduled".
+  const listsTasks = plan.kind === 'template' && plan.steps.some((s) => s.tasks.length > 0);
   const sequence = plan.sections[plan.sequenceSection];
   for (const task of plan.tasks) {
     if (plan.taskById.get(task.id) !== task) continue;
@@ -358,6 +393,32 @@ function checkSteps(plan: Plan, out: Draft[]): void {
       }
     }
   });
+}
+
+/** A task marked done that waits for one still open: one of the two marks is wrong. */
+function checkProgress(plan: Plan, out: Draft[]): void {
+  for (const d of planProgress(plan).doneOnOpen) {
+    const prerequisite = plan.taskById.get(d.prerequisite);
+    out.push({
+      code: 'done-depends-on-open',
+      span: d.span,
+      message: `${d.task} is marked done but depends on ${d.prerequisite}, which is still ${prerequisite?.status === 'in-progress' ? 'in progress' : 'open'}.`,
+      related: prerequisite ? [{ span: prerequisite.idSpan, message: `${d.prerequisite} is not done` }] : undefined,
+      data: { id: d.task, from: d.prerequisite, to: d.task },
+    });
+  }
+}
+
+/** Kiro `_Requirements: 1.1_` references that requirements.md beside the task list does not define. */
+function checkRequirements(plan: Plan, requirements: RequirementIndex, out: Draft[]): void {
+  for (const ref of plan.requirementRefs) {
+    if (requirements.byId.has(ref.id)) continue;
+    out.push({
+      code: 'unknown-requirement',
+      span: ref.span,
+      message: `Requirement ${ref.id} is not defined in requirements.md.`,
+    });
+  }
 }
 
 function checkDates(plan: Plan, out: Draft[]): void {

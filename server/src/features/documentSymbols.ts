@@ -21,10 +21,10 @@ export function documentSymbols(plan: Plan): DocumentSymbol[] {
   const roots: DocumentSymbol[] = [];
   plan.sections.forEach((s, i) => (s.parent >= 0 ? symbols[s.parent].children!.push(symbols[i]) : roots.push(symbols[i])));
   for (const task of plan.tasks) {
-    const sectionIndex = plan.tables[task.table].section;
+    const sectionIndex = task.section;
     const symbol: DocumentSymbol = {
       name: task.id,
-      detail: task.hoursCell?.text ? `${task.hoursCell.text} h` : undefined,
+      detail: task.hoursCell?.text ? `${task.hoursCell.text} h` : task.title || undefined,
       kind: SymbolKind.Event,
       range: toRange(plan, task.rowSpan),
       selectionRange: toRange(plan, task.idSpan),

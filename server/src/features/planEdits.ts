@@ -23,7 +23,7 @@ function replace(plan: Plan, span: Span, text: string): TextEdit {
 }
 
 function taskTable(plan: Plan) {
-  const first = plan.tasks[0];
+  const first = plan.tasks.find((t) => t.table >= 0);
   if (first) return plan.tables[first.table];
   return plan.tables.find((t) => classifyTable(t.header).kind === 'task');
 }

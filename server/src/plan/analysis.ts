@@ -204,15 +204,21 @@ const criticalCache = new WeakMap<Plan, CriticalPath>();
 export function criticalPath(plan: Plan): CriticalPath {
   const cached = criticalCache.get(plan);
   if (cached) return cached;
+  const result = criticalPathWith(plan, (id) => {
+    const h = plan.taskById.get(id)?.hours;
+    return h !== undefined && h > 0 && Number.isFinite(h) ? h : 0;
+  });
+  criticalCache.set(plan, result);
+  return result;
+}
+
+/** The longest path by the given hours per task (e.g. 0 for done tasks: what remains). */
+export function criticalPathWith(plan: Plan, hoursOf: (id: string) => number): CriticalPath {
   const { ids, dependents } = dependencyGraph(plan);
   const component = new Map<string, number>();
   findDependencyCycles(plan).forEach((c, i) => c.members.forEach((m) => component.set(m, i)));
   const usable = (from: string, to: string) =>
     from !== to && (component.get(from) === undefined || component.get(from) !== component.get(to));
-  const hoursOf = (id: string) => {
-    const h = plan.taskById.get(id)?.hours;
-    return h !== undefined && h > 0 && Number.isFinite(h) ? h : 0;
-  };
   const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
   for (const id of ids) for (const w of dependents.get(id) ?? []) if (usable(id, w)) indegree.set(w, indegree.get(w)! + 1);
   const best = new Map<string, number>();
@@ -243,9 +249,7 @@ export function criticalPath(plan: Plan): CriticalPath {
   const tasks: string[] = [];
   for (let x = end; x !== undefined; x = prev.get(x)) tasks.push(x);
   tasks.reverse();
-  const result = { tasks, hours: Math.round(total * 100) / 100 };
-  criticalCache.set(plan, result);
-  return result;
+  return { tasks, hours: Math.round(total * 100) / 100 };
 }
 
 /** The next unused task ID after the highest one, in the plan's own style (prefix, padding). */

@@ -1,7 +1,9 @@
 // Blocks with relative facts -> the absolute Plan model. Linear in the number of facts; no
 // Markdown parsing happens here, so it is cheap enough to run after every edit.
 import type { Block } from './blocks';
-import type { RowFacts } from './facts';
+import type { ListItemFacts, RowFacts } from './facts';
+import { readListKind } from './kinds/listTasks';
+import { parseStatusText } from './progress';
 import { findTaskIds, taskIdRegExp } from './facts';
 import { LineIndex } from './lineIndex';
 import type {
@@ -14,6 +16,7 @@ import type {
   MermaidFlowchart,
   Placeholder,
   Plan,
+  PlanKind,
   Section,
   Span,
   Step,
@@ -78,7 +81,7 @@ interface AbsoluteRow {
   placeholders: Placeholder[];
 }
 
-function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number): AbsoluteRow {
+function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number, section: number): AbsoluteRow {
   const isTaskTable = r.columns.kind === 'task';
   return cached(r, rowBase, () => {
     const row: TableRow = {
@@ -94,6 +97,7 @@ function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number): Absolute
       const hoursCell = r.columns.hours >= 0 ? row.cells[r.columns.hours] : undefined;
       const hoursText = hoursCell?.text.replace(/h(ours?|rs?)?$/i, '').trim();
       const hours = hoursText && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(hoursText) ? Number(hoursText) : undefined;
+      const statusCell = r.columns.status >= 0 ? row.cells[r.columns.status] : undefined;
       task = {
         id: idMention.id,
         idSpan: idMention.span,
@@ -104,17 +108,28 @@ function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number): Absolute
         dependsOnCell,
         hoursCell,
         hours,
+        section,
+        status: statusCell ? parseStatusText(statusCell.text) : undefined,
       };
     }
     return { row, task, mentions, placeholders };
-  }, tableIndex);
+  }, tableIndex * 1e6 + section + 1);
 }
 
 function normalizeTitle(title: string): string {
   return title.replace(/[*_`]/g, '').replace(/:\s*$/, '').trim();
 }
 
-export function assemblePlan(uri: string, version: number, text: string, blocks: Block[], taskIdPattern: string): Plan {
+export function assemblePlan(
+  uri: string,
+  version: number,
+  text: string,
+  blocks: Block[],
+  taskIdPattern: string,
+  kind: PlanKind = 'template',
+  /** The pattern of the plan's own task IDs (Plan.taskIdRegExp); the extraction pattern by default. */
+  idPattern: string = taskIdPattern,
+): Plan {
   const sections: Section[] = [];
   const tables: Table[] = [];
   const tasks: TaskDefinition[] = [];
@@ -126,6 +141,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
   const fields: { field: Field; section: number }[] = [];
   const textMentions: TaskMention[] = [];
   const mentions: TaskMention[] = [];
+  const listItems: ListItemFacts[] = [];
   let title: Plan['title'];
 
   // Section stack: indices of open sections by level.
@@ -158,6 +174,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
     }
     for (const field of f.fields) fields.push({ field: shiftField(field, base), section: current });
     for (const item of f.checklist) checklists.push({ checked: item.checked, span: at(item.span, base), section: current });
+    if (f.listItems && kind !== 'template') for (const item of f.listItems) listItems.push({ checked: item.checked, span: at(item.span, base) });
     for (const p of f.placeholders) placeholders.push({ text: p.text, span: at(p.span, base) });
     for (const d of f.directives) directives.push({ kind: d.kind, codes: d.codes, span: at(d.span, base) });
     if (f.table) {
@@ -165,7 +182,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
       const tableIndex = tables.length;
       const rows: TableRow[] = new Array(t.rows.length);
       for (let i = 0; i < t.rows.length; i++) {
-        const abs = absoluteRow(t.rows[i], base + t.rowOffsets[i], tableIndex);
+        const abs = absoluteRow(t.rows[i], base + t.rowOffsets[i], tableIndex, current);
         rows[i] = abs.row;
         if (abs.task) tasks.push(abs.task);
         for (const m of abs.mentions) (m.kind === 'text' ? textMentions : mentions).push(m);
@@ -207,6 +224,13 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
   }
   for (const index of open) sections[index].span.end = text.length;
 
+  // Task lists (spec-kit, Kiro): tasks, dependencies and phases from their list items.
+  const list = kind === 'template' ? undefined : readListKind({ kind, text, sections, items: listItems, fences });
+  if (list) {
+    for (const t of list.tasks) tasks.push(t);
+    for (const m of list.mentions) mentions.push(m);
+  }
+
   // Overview metadata and sign-off footer.
   const metadata = new Map<string, Field>();
   const footer = new Map<string, Field>();
@@ -232,8 +256,9 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
 
   // Steps: every `Step N` heading wherever it is; when the Implementation Sequence holds none,
   // its direct sub-sections are its steps. A step inside a step is part of the outer one.
-  const sequenceSection = sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Implementation Sequence'));
-  const isStepHeading = sections.map((s, i) => (i > 0 || s.level > 1) && stepHeadingNumber(s.title) !== undefined);
+  // Task lists (spec-kit, Kiro) have phases instead: their steps are list.phases.
+  const sequenceSection = list ? -1 : sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Implementation Sequence'));
+  const isStepHeading = sections.map((s, i) => !list && (i > 0 || s.level > 1) && stepHeadingNumber(s.title) !== undefined);
   const sequenceHasStepHeadings =
     sequenceSection >= 0 && sections.some((s, i) => isStepHeading[i] && i > sequenceSection && s.headingSpan.start < sections[sequenceSection].span.end);
   // Each section's enclosing step, in one pass (parents come before children).
@@ -247,7 +272,7 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
       stepSections.push(i);
     }
   });
-  const steps: Step[] = [];
+  const steps: Step[] = list ? list.phases : [];
   const looseTaskFields: Field[] = [];
   const tasksFieldOf = new Map<number, Field>();
   for (const { field, section } of fields) {
@@ -282,13 +307,14 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
     }
   }
   // Step references were found as text mentions too; keep each offset once.
-  for (const m of textMentions) if (!stepMentionOffsets.has(m.span.start)) mentions.push(m);
+  for (const m of textMentions) if (!stepMentionOffsets.has(m.span.start) && !(list && insideMention(list.mentions, m.span.start))) mentions.push(m);
 
   // The task graph: mermaid flowcharts of the Task Breakdown section (all of them if the plan has none).
   const breakdown = sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Task Breakdown with Dependencies'));
   const graphBlocks = mermaid.filter((m) => breakdown < 0 || (m.section >= 0 && isIn(m.section, breakdown)));
   const edges: DependencyEdge[] = [];
   for (const t of tasks) for (const d of t.dependsOn) edges.push({ from: d.id, to: t.id, span: d.span, source: 'table' });
+  if (list) for (const e of list.edges) edges.push(e);
   for (const block of graphBlocks) {
     const chart = block.flowchart!;
     const taskOf = new Map<string, string>();
@@ -343,7 +369,10 @@ export function assemblePlan(uri: string, version: number, text: string, blocks:
     mentions,
     placeholders,
     directives,
-    taskIdRegExp: () => taskIdRegExp(taskIdPattern),
+    dependencySlots: list?.slots ?? [],
+    requirementRefs: list?.requirementRefs ?? [],
+    kind,
+    taskIdRegExp: () => taskIdRegExp(idPattern),
   };
 }
 
@@ -400,6 +429,20 @@ function nextNonBlankLine(text: string, from: number, end: number): string {
     pos = lineEnd + 1;
   }
   return '';
+}
+
+/** Whether an offset falls inside one of the (sorted, disjoint) mentions. */
+function insideMention(list: TaskMention[], offset: number): boolean {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const m = list[mid];
+    if (m.span.end <= offset) low = mid + 1;
+    else if (m.span.start > offset) high = mid - 1;
+    else return true;
+  }
+  return false;
 }
 
 /** Field keys as the template spells them, whatever the case. */

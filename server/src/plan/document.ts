@@ -2,16 +2,42 @@
 // Plan model is assembled lazily, once per version, and cached.
 import { assemblePlan } from './assemble';
 import { parseBlocks, updateBlocks, type Block, type TextEdit, type UpdateKind } from './blocks';
-import { DEFAULT_TASK_ID_PATTERN, type Plan } from './types';
+import { KIRO_ID_PATTERN } from './kinds/kiro';
+import { SPEC_KIT_ID_PATTERN } from './kinds/specKit';
+import { DEFAULT_TASK_ID_PATTERN, type Plan, type PlanKind } from './types';
 
 export interface PlanDocumentOptions {
+  /** The template's task ID pattern (planmark.taskIdPattern). */
   taskIdPattern?: string;
+  /** How the plan is written; the phase template by default. */
+  kind?: PlanKind;
+}
+
+/** A pattern no text matches: Kiro's numeric IDs are read from task lines only, never from prose. */
+const NOTHING = '(?!)';
+
+/**
+ * The task ID pattern block facts are extracted with: the setting for template plans, T001 for
+ * spec-kit; for Kiro none, since its IDs are plain numbers that prose is full of.
+ */
+export function extractionPattern(options: PlanDocumentOptions): string {
+  if (options.kind === 'specKit') return SPEC_KIT_ID_PATTERN;
+  if (options.kind === 'kiro') return NOTHING;
+  return options.taskIdPattern ?? DEFAULT_TASK_ID_PATTERN;
+}
+
+/** The pattern of the plan's own task IDs (rename checks a new name against it). */
+export function idPattern(options: PlanDocumentOptions): string {
+  if (options.kind === 'kiro') return KIRO_ID_PATTERN;
+  return extractionPattern(options);
 }
 
 export class PlanDocument {
   private blocks: Block[];
   private cached: Plan | undefined;
   private readonly taskIdPattern: string;
+  readonly kind: PlanKind;
+  private readonly idPattern: string;
   /** How the last update was done, for tests and the benchmark. */
   lastUpdate: UpdateKind = 'full';
 
@@ -21,7 +47,9 @@ export class PlanDocument {
     private versionValue: number,
     options: PlanDocumentOptions = {},
   ) {
-    this.taskIdPattern = options.taskIdPattern ?? DEFAULT_TASK_ID_PATTERN;
+    this.taskIdPattern = extractionPattern(options);
+    this.kind = options.kind ?? 'template';
+    this.idPattern = idPattern(options);
     this.blocks = parseBlocks(textValue, 0, textValue.length, { taskIdPattern: this.taskIdPattern });
   }
 
@@ -98,7 +126,7 @@ export class PlanDocument {
   get plan(): Plan {
     if (this.stale) throw new Error('PlanDocument: the model is being reparsed; wait for setBlocks');
     if (!this.cached) {
-      this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern);
+      this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern, this.kind, this.idPattern);
     }
     return this.cached;
   }

@@ -12,6 +12,8 @@ export interface TableColumns {
   task: number;
   dependsOn: number;
   hours: number;
+  /** The optional Status column of a task table (Todo / In Progress / Done), or -1. */
+  status: number;
   impact: number;
   method: number;
 }
@@ -65,9 +67,18 @@ export interface BlockFacts {
   code?: CodeFacts;
   fields: Field[];
   checklist: { checked: boolean; span: Span }[];
+  /** Every list item of a list block (task lists are read from these), in document order. */
+  listItems?: ListItemFacts[];
   mentions: RelMention[];
   placeholders: Placeholder[];
   directives: DisableDirective[];
+}
+
+export interface ListItemFacts {
+  /** GFM task checkbox state; null when the item has no checkbox remark recognises. */
+  checked: boolean | null;
+  /** The whole item, nested lists included, relative to the block start. */
+  span: Span;
 }
 
 export interface ExtractContext {
@@ -215,15 +226,15 @@ function collectChecklist(node: Nodes, blockStart: number, facts: BlockFacts): v
   const stack: Nodes[] = [node];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.type === 'listItem' && typeof n.checked === 'boolean' && n.position) {
-      facts.checklist.push({
-        checked: n.checked,
-        span: { start: n.position.start.offset! - blockStart, end: n.position.end.offset! - blockStart },
-      });
+    if (n.type === 'listItem' && n.position) {
+      const span = { start: n.position.start.offset! - blockStart, end: n.position.end.offset! - blockStart };
+      if (typeof n.checked === 'boolean') facts.checklist.push({ checked: n.checked, span });
+      (facts.listItems ??= []).push({ checked: typeof n.checked === 'boolean' ? n.checked : null, span });
     }
     if ('children' in n) for (const c of n.children as Nodes[]) stack.push(c);
   }
   facts.checklist.sort((a, b) => a.span.start - b.span.start);
+  facts.listItems?.sort((a, b) => a.span.start - b.span.start);
 }
 
 function forEachLine(text: string, fn: (line: string, start: number) => void): void {
@@ -327,13 +338,14 @@ export function classifyTable(header: Cell[]): TableColumns {
   const hours = headerIndex(header, /hours?\b|^estimate/i);
   const impact = headerIndex(header, /^impact$/i);
   const method = headerIndex(header, /^method$/i);
+  const status = headerIndex(header, /^(?:status|state|progress)$/i);
   const risk = headerIndex(header, /^risk/i);
   const endpoint = headerIndex(header, /^endpoint/i);
   let kind: TableKind = 'other';
   if (task >= 0 && dependsOn >= 0) kind = 'task';
   else if (impact >= 0 && risk >= 0) kind = 'risk';
   else if (method >= 0 && endpoint >= 0) kind = 'endpoint';
-  return { kind, task, dependsOn, hours, impact, method };
+  return { kind, task, dependsOn, hours, impact, method, status };
 }
 
 export function extractTableRow(line: string, columns: TableColumns, ctx: ExtractContext): RowFacts {

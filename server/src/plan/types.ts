@@ -2,6 +2,10 @@
 // Every range is a Span of UTF-16 offsets into the document text; convert with the
 // plan's LineIndex when a position is needed.
 
+import type { PlanKind } from '../../../shared/planKinds';
+
+export type { PlanKind } from '../../../shared/planKinds';
+
 export interface Span {
   start: number;
   /** Exclusive. */
@@ -23,6 +27,9 @@ export interface PlanOptions {
   /** Regular expression source for task IDs (no flags, no anchors). */
   taskIdPattern: string;
 }
+
+/** Progress of a task: from the checkbox of its task line or the Status column of its row. */
+export type TaskStatus = 'todo' | 'in-progress' | 'done';
 
 export const DEFAULT_TASK_ID_PATTERN = 'TASK[_-]\\d+';
 
@@ -94,6 +101,48 @@ export interface TaskDefinition {
   hoursCell?: Cell;
   /** Parsed hours, when the cell is a finite number. */
   hours?: number;
+  /** Index in Plan.sections of the innermost section holding the task, or -1. */
+  section: number;
+  /** Progress, when the plan tracks it (a checkbox, a Status column); undefined otherwise. */
+  status?: TaskStatus;
+  /** Task-list kinds: the task's title (its line after the ID and markers). */
+  title?: string;
+  /** spec-kit `[P]`: may run in parallel with the other [P] tasks of its phase. */
+  parallel?: boolean;
+  /** spec-kit `[US1]`: the user story the task belongs to. */
+  story?: string;
+  /** Kiro `- [ ]*`: an optional task. */
+  optional?: boolean;
+  /** Kiro sub-task 2.1: its parent task 2. */
+  parent?: string;
+  /** Kiro `_Requirements: 1.1, 2.3_`: the requirement references of the task. */
+  requirements?: TaskRef[];
+}
+
+/**
+ * A place outside a table cell where task IDs are written as dependencies (a task list's
+ * "depends on ..." text, a Kiro `_Depends on:_` line): for completion.
+ */
+export interface DependencySlot {
+  /** From the end of the keyword to the end of the statement. */
+  span: Span;
+  /** The task that waits, when known. */
+  task?: string;
+  refs: TaskRef[];
+}
+
+/** A requirement of Kiro's requirements.md, as a task refers to it ("1.1": requirement 1, criterion 1). */
+export interface RequirementInfo {
+  id: string;
+  /** The requirement's heading, or the acceptance criterion's text. */
+  text: string;
+  range: Range;
+}
+
+/** Kiro's requirements.md beside a task list, read by the server and handed to the features. */
+export interface RequirementIndex {
+  uri: string;
+  byId: Map<string, RequirementInfo>;
 }
 
 export interface Step {
@@ -169,6 +218,7 @@ export interface DependencyEdge {
   to: string;
   /** Where the edge is stated: the Depends On reference, or the mermaid edge. */
   span: Span;
+  /** 'table': the task list's own statement (a Depends On cell, or a task list's dependency text); 'mermaid': the graph. */
   source: 'table' | 'mermaid';
 }
 
@@ -212,6 +262,8 @@ export interface Plan {
   uri: string;
   version: number;
   text: string;
+  /** How the plan is written: the phase template, a spec-kit or a Kiro task list. */
+  kind: PlanKind;
   lines: LineIndexLike;
   /** The first heading, if any. */
   title?: { text: string; span: Span };
@@ -225,6 +277,7 @@ export interface Plan {
   tasks: TaskDefinition[];
   /** First definition of each task ID. */
   taskById: Map<string, TaskDefinition>;
+  /** Template: the steps of the Implementation Sequence. Task lists: their phases (or Kiro's parent tasks). */
   steps: Step[];
   /** Index of the Implementation Sequence section, or -1. */
   sequenceSection: number;
@@ -239,6 +292,10 @@ export interface Plan {
   mentions: TaskMention[];
   placeholders: Placeholder[];
   directives: DisableDirective[];
+  /** Task lists: where dependencies are written outside a table (for completion). */
+  dependencySlots: DependencySlot[];
+  /** Kiro: every requirement reference, sorted by offset. */
+  requirementRefs: TaskRef[];
   /** A new RegExp (global) for task IDs; create per use since it is stateful. */
   taskIdRegExp(): RegExp;
 }

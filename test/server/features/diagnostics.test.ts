@@ -230,6 +230,9 @@ describe('defect fixtures', () => {
     seen.add('mermaid-syntax'); // tested below on an inline graph
     // Checks across plans, tested with several plans in test/server/workspace/crossPlan.test.ts.
     for (const code of ['duplicate-phase', 'duplicate-phase-name', 'phase-overlap', 'created-after-start', 'unknown-external-task', 'schedule-overrun']) seen.add(code);
+    // Task-list kinds: tested on the spec-kit and Kiro fixtures (test/server/plan/kinds.test.ts).
+    seen.add('done-depends-on-open');
+    seen.add('unknown-requirement');
     assert.deepEqual(ALL_DIAGNOSTIC_CODES.filter((c) => !seen.has(c)), []);
   });
 
