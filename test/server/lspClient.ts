@@ -38,6 +38,11 @@ export const WAIT_MS = 20_000;
 export interface StartOptions {
   /** Advertise workspace.configuration (the client then answers every item with null). */
   configuration: boolean;
+  /** Workspace folders (file URIs); none by default. */
+  workspaceFolders?: string[];
+  initializationOptions?: unknown;
+  /** Advertise window.workDoneProgress and dynamic registration of watched files, as VS Code does. */
+  workspaceClient?: boolean;
 }
 
 interface Waiter {
@@ -56,6 +61,12 @@ export class LspClient {
   readonly messages: string[] = [];
   readonly stderr: string[] = [];
   readonly texts = new Map<string, { text: string; version: number }>();
+  /** $/progress values the server reported, in order (with workspaceClient). */
+  readonly progress: { token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }[] = [];
+  /** client/registerCapability registrations (with workspaceClient). */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** Custom notifications by method, in order. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   exitCode: number | null | undefined = undefined;
   private readonly exited: Promise<number | null>;
   private waiters: Waiter[] = [];
@@ -80,11 +91,25 @@ export class LspClient {
     });
     this.connection.onNotification(LogMessageNotification.type, (p) => {
       this.messages.push(`log: ${p.message}`);
+      this.check();
     });
     this.connection.onNotification(ShowMessageNotification.type, (p) => {
       this.messages.push(`show: ${p.message}`);
     });
     this.connection.onNotification('planmark/planChanged', () => undefined);
+    this.connection.onNotification('planmark/workspacePlansChanged', (params) => {
+      this.notifications.push({ method: 'planmark/workspacePlansChanged', params });
+      this.check();
+    });
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (params: LspClient['progress'][number]) => {
+      this.progress.push(params);
+      this.check();
+    });
+    this.connection.onRequest('client/registerCapability', (params: { registrations: LspClient['registrations'] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
     this.connection.onError(([error]) => this.messages.push(`connection error: ${error.message}`));
     this.connection.listen();
   }
@@ -96,7 +121,11 @@ export class LspClient {
 
   async initialize(options: StartOptions): Promise<InitializeResult> {
     const capabilities: ClientCapabilities = {
-      workspace: options.configuration ? { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } : {},
+      workspace: {
+        ...(options.configuration ? { configuration: true, didChangeConfiguration: { dynamicRegistration: false } } : {}),
+        ...(options.workspaceClient ? { didChangeWatchedFiles: { dynamicRegistration: true }, symbol: {} } : {}),
+      },
+      ...(options.workspaceClient ? { window: { workDoneProgress: true } } : {}),
       textDocument: {
         synchronization: { didSave: false },
         completion: { completionItem: { snippetSupport: false } },
@@ -112,7 +141,8 @@ export class LspClient {
         processId: process.pid,
         rootUri: null,
         capabilities,
-        workspaceFolders: null,
+        workspaceFolders: options.workspaceFolders?.map((uri, i) => ({ uri, name: `folder${i}` })) ?? null,
+        initializationOptions: options.initializationOptions,
       }),
       'the initialize response',
     );
@@ -178,7 +208,8 @@ export class LspClient {
     );
   }
 
-  private check(): void {
+  /** Re-evaluates waiters on something other than a notification (a polled request). */
+  check(): void {
     this.waiters = this.waiters.filter((w) => {
       if (!w.test()) return true;
       w.resolve();
