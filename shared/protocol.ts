@@ -181,7 +181,9 @@ export type ExtensionToWebviewMessage =
   | { type: 'graph'; payload: GraphPayload }
   | { type: 'stale'; reason: string }
   | { type: 'highlight'; taskId: string | null }
-  | { type: 'theme'; kind: 'light' | 'dark' | 'highContrast' | 'highContrastLight' };
+  | { type: 'theme'; kind: 'light' | 'dark' | 'highContrast' | 'highContrastLight' }
+  /** Settings the view reads: above `focusThreshold` tasks it opens focused on the cursor's task (planmark.graphFocusThreshold). */
+  | { type: 'settings'; focusThreshold: number };
 
 export type WebviewToExtensionMessage =
   | { type: 'ready' }
@@ -200,6 +202,14 @@ export interface GraphViewState {
   zoom: number;
   panX: number;
   panY: number;
+  /** Overview (all tasks, or steps collapsed on large plans) or focus on the cursor's task; unset: chosen by size. */
+  mode?: 'overview' | 'focus';
+  /** Overview of a large plan: titles of the steps the user expanded. */
+  expanded?: string[];
+  /** Focus: how many dependency steps around the task are shown. */
+  focusDepth?: number;
+  /** Filter: also show the matches' direct neighbours. */
+  neighbours?: boolean;
 }
 
 /** Request: the server's memory, for the benchmark and for bug reports. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { GraphPayload } from '../../shared/protocol';
-import { escapeMermaidLabel, filterTasks, graphToMermaid, type GraphView } from '../../webview/src/graphToMermaid';
+import { escapeMermaidLabel, filterTasks, graphToMermaid, slackByTask, type GraphView } from '../../webview/src/graphToMermaid';
 import { HOSTILE_LABELS, hostilePayload, makePayload, taskId } from './payloads';
 
 const VIEW: GraphView = { direction: 'TD', groupBySteps: false, filter: '' };
@@ -129,7 +129,10 @@ describe('graphToMermaid', () => {
     assert.ok(!/subgraph/.test(graphToMermaid(p, VIEW).source));
   });
 
-  it('filters to the matching task, its ancestors and its descendants', () => {
+  // The filter used to keep every ancestor and descendant of a match, so on a connected plan it
+  // kept almost everything (1,000 of 1,001 tasks for one ID); it now narrows to the matches,
+  // optionally with their direct neighbours (issue #14).
+  it('filters to the matching tasks, optionally with their direct neighbours', () => {
     // Chain 0 -> 1 -> 2 -> 3, plus 4 depending on 0 and 5 isolated.
     const p = makePayload(6);
     p.edges = [
@@ -138,18 +141,20 @@ describe('graphToMermaid', () => {
       [2, 3],
       [0, 4],
     ].map(([a, b]) => ({ from: taskId(a!), to: taskId(b!), source: 'both' as const, critical: false, inCycle: false }));
-    const shown = (filter: string) => [...graphToMermaid(p, { ...VIEW, filter }).nodeIds.values()];
-    assert.deepEqual(shown('task_002'), [taskId(0), taskId(1), taskId(2), taskId(3)]);
-    assert.deepEqual(shown('TASK_005'), [taskId(0), taskId(4)]);
-    assert.deepEqual(shown('TASK_006'), [taskId(5)]);
+    const shown = (filter: string, neighbours = false) => [...graphToMermaid(p, { ...VIEW, filter, neighbours }).nodeIds.values()];
+    assert.deepEqual(shown('task_002'), [taskId(1)]);
+    assert.deepEqual(shown('task_002', true), [taskId(0), taskId(1), taskId(2)]);
+    assert.deepEqual(shown('TASK_005', true), [taskId(0), taskId(4)]);
+    assert.deepEqual(shown('TASK_006', true), [taskId(5)]);
     assert.equal(shown('').length, 6);
     // Substring of a label.
     p.nodes[3]!.label = 'Write the Release notes';
-    assert.deepEqual(shown('release'), [taskId(0), taskId(1), taskId(2), taskId(3)]);
+    assert.deepEqual(shown('release'), [taskId(3)]);
+    assert.deepEqual(shown('release', true), [taskId(2), taskId(3)]);
     const none = graphToMermaid(p, { ...VIEW, filter: 'no such thing' });
     assert.equal(none.nodeCount, 0);
     assert.equal(none.filterMatched, false);
-    assert.match(graphToMermaid(p, { ...VIEW, filter: 'TASK_002' }).source, /class n1 pmMatch/);
+    assert.match(graphToMermaid(p, { ...VIEW, filter: 'TASK_002', neighbours: true }).source, /class n1 pmMatch/);
     assert.deepEqual(filterTasks(p, '  ').keep, null);
   });
 
@@ -203,5 +208,60 @@ describe('graphToMermaid with hostile plan text', () => {
     assert.equal(escapeMermaidLabel('fa:fa-user'), 'fa#8288;#58;fa#45;user', 'no font-awesome icon syntax');
     assert.equal(escapeMermaidLabel('ab\u202ecd'), 'abcd', 'bidi overrides removed');
     assert.equal(Array.from(labels(`["${escapeMermaidLabel('x'.repeat(500))}"]`)[0]!).length, 80, 'long labels truncated');
+  });
+});
+
+describe('overview, focus and slack', () => {
+  it('collapses steps into one node each with counts, hours, problems and critical share, and aggregates edges', () => {
+    const p = makePayload(30, { perStep: 10, cycle: true });
+    const g = graphToMermaid(p, { ...VIEW, collapse: { expanded: new Set() } });
+    assert.equal(g.nodeCount, 3, 'three steps, three nodes');
+    assert.equal(g.groupNodes.size, 3);
+    const first = g.model.nodes[0]!;
+    assert.equal(first.group, 'Step 1: Phase 1');
+    assert.ok(first.lines.includes(`10 tasks \u00b7 ${p.nodes.slice(0, 10).reduce((s, n) => s + (n.hours ?? 0), 0)}h`), first.lines.join(' | '));
+    assert.ok(first.lines.some((l) => /2 problems/.test(l)), 'the cycle tasks\u2019 problems are counted');
+    assert.ok(first.classes.includes('pmError'), 'a step holding a cycle shows the error colour');
+    // Every task edge between two steps is in one weighted edge; edges inside a step are gone.
+    const crossing = p.edges.filter((e) => Math.floor((Number(e.from.slice(5)) - 1) / 10) !== Math.floor((Number(e.to.slice(5)) - 1) / 10));
+    assert.equal(g.model.edges.reduce((s, e) => s + (e.weight ?? 1), 0), crossing.length);
+    assert.ok(g.model.edges.every((e) => e.fromNode !== e.toNode));
+    // An expanded step keeps its tasks in a box; the others stay collapsed.
+    const open = graphToMermaid(p, { ...VIEW, collapse: { expanded: new Set(['Step 2: Phase 2']) } });
+    assert.equal(open.nodeCount, 12);
+    assert.deepEqual(open.model.clusters.map((c) => c.title), ['Step 2: Phase 2']);
+  });
+
+  it('focuses on a task and its neighbourhood to a depth', () => {
+    const p = makePayload(40);
+    const ids = (depth: number) => new Set(graphToMermaid(p, { ...VIEW, focus: { task: taskId(20), depth } }).nodeIds.values());
+    assert.deepEqual([...ids(0)], [taskId(20)]);
+    const one = ids(1);
+    for (const e of p.edges) {
+      if (e.to === taskId(20)) assert.ok(one.has(e.from));
+      if (e.from === taskId(20)) assert.ok(one.has(e.to));
+    }
+    assert.ok(ids(3).size > one.size);
+    assert.ok(ids(3).size < 40);
+  });
+
+  it('says a chain is critical once and shows slack instead of painting every node', () => {
+    const p = makePayload(12);
+    for (const n of p.nodes) n.critical = n.id !== taskId(11);
+    p.criticalPath = { tasks: p.nodes.slice(0, 11).map((n) => n.id), hours: 50 };
+    const g = graphToMermaid(p, VIEW);
+    assert.equal(g.mostlyCritical, true);
+    assert.ok(g.model.nodes.every((n) => !n.classes.includes('pmCritical')));
+    assert.ok(g.model.edges.every((e) => !e.critical));
+    const few = makePayload(12);
+    assert.equal(graphToMermaid(few, VIEW).mostlyCritical, false);
+  });
+
+  it('computes slack in hours from the longest paths', () => {
+    // a(2) -> b(3) -> d(1); a -> c(1) -> d: c can slip 2h.
+    const node = (id: string, hours: number) => ({ id, label: id, hours, defined: true, inCycle: false, critical: false, problems: [], dependencies: [], dependents: [] });
+    const edge = (from: string, to: string) => ({ from, to, source: 'both' as const, critical: false, inCycle: false });
+    const slack = slackByTask({ nodes: [node('a', 2), node('b', 3), node('c', 1), node('d', 1)], edges: [edge('a', 'b'), edge('b', 'd'), edge('a', 'c'), edge('c', 'd')] });
+    assert.deepEqual(Object.fromEntries(slack), { a: 0, b: 0, c: 2, d: 0 });
   });
 });

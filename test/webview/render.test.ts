@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { parseWebviewMessage } from '../../client/src/graph/messages';
 import type { GraphPayload, WebviewToExtensionMessage } from '../../shared/protocol';
 import { hostilePayload, makePayload, taskId } from './payloads';
+import { generatedPayload } from './screenshots';
 import { launchChromium, openWebview, startWebviewServer, type WebviewPage, type WebviewServer } from './renderHarness';
 
 let server: WebviewServer;
@@ -226,10 +227,14 @@ describe('graph webview in chromium', () => {
     r = await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Group by step' }).click());
     assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), 4);
     assert.equal((await lastOf(wp, 'state'))!.state.groupBySteps, true);
-    // TASK_006: ancestors via the chain/fan-out, descendants via the chain.
+    // The filter narrows to the matches; with the neighbours button, their direct neighbours too.
     r = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('TASK_020'));
-    assert.ok(r.nodes < 20 && r.nodes > 1, `filtered to ${r.nodes}`);
+    assert.equal(r.nodes, 1);
     assert.equal((await lastOf(wp, 'state'))!.state.filter, 'TASK_020');
+    r = await wp.waitForRender(() => wp.page.getByRole('button', { name: '\u00b11' }).click());
+    assert.ok(r.nodes < 20 && r.nodes > 1, `filtered to ${r.nodes}`);
+    r = await wp.waitForRender(() => wp.page.getByRole('button', { name: '\u00b11' }).click());
+    assert.equal(r.nodes, 1);
     r = await wp.waitForRender(() => wp.page.getByRole('searchbox').fill('nothing matches this'));
     assert.equal(r.nodes, 0);
     assert.match((await wp.page.locator('.pm-empty').textContent()) ?? '', /No task matches/);
@@ -371,12 +376,19 @@ describe('hostile plan text in chromium', () => {
   }
 });
 
+/** A saved view state with every step of `p` expanded: the whole graph, as after "Expand all". */
+function allExpanded(p: GraphPayload) {
+  return { direction: 'TD', groupBySteps: false, filter: '', zoom: 1, panX: 0, panY: 0, expanded: p.steps.map((s) => s.title) };
+}
+
 describe('large graphs in chromium', () => {
   it('draws large graphs without mermaid, with the same classes, dashes, clicks, hovers and exports', async () => {
-    const wp = await openWebview(browser, server);
+    const p = makePayload(160, { cycle: true, undefinedTask: true });
+    // Large plans open as an overview of collapsed steps; this test looks at every task.
+    const wp = await openWebview(browser, server, { state: allExpanded(p) });
     try {
-      const p = makePayload(160, { cycle: true, undefinedTask: true });
       const r = await wp.renderPayload(p);
+      await wp.page.getByRole('button', { name: 'Fit' }).click();
       assert.equal(r.engine, 'direct');
       assert.equal(r.layout, 'layered');
       assert.equal(r.nodes, p.nodes.length);
@@ -427,7 +439,8 @@ describe('large graphs in chromium', () => {
       assert.notEqual(await svgId(), drawn, 'redrawn');
       assert.match((await wp.page.locator('.pm-canvas svg').textContent()) ?? '', /A new label/);
 
-      const target = nodes.find((n) => p.nodes[n.index]!.id === taskId(2))!;
+      // Positions after the redraw (a wider label may move nodes).
+      const target = (await domNodes(wp)).find((n) => p.nodes[n.index]!.id === taskId(2))!;
       await wp.page.mouse.move(target.x, target.y);
       assert.match((await wp.page.locator('.pm-tooltip').textContent()) ?? '', /TASK_003[\s\S]*Depends on:[\s\S]*TASK_002/);
       assert.ok(await wp.page.locator('.pm-canvas svg.pm-has-hover g.node.pm-related').count() >= 2, 'related nodes marked');
@@ -457,9 +470,9 @@ describe('large graphs in chromium', () => {
   });
 
   it('renders 1,000 tasks', async (t) => {
-    const wp = await openWebview(browser, server);
+    const p = makePayload(1000);
+    const wp = await openWebview(browser, server, { state: allExpanded(p) });
     try {
-      const p = makePayload(1000);
       const t0 = Date.now();
       const r = await wp.renderPayload(p);
       t.diagnostic(`1,000 tasks: ${r.ms} ms in the webview (${Date.now() - t0} ms wall), ${r.engine}, layout ${r.layout}`);
@@ -474,6 +487,80 @@ describe('large graphs in chromium', () => {
       assert.equal(grouped.layout, 'layered');
       assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), p.steps.length);
       assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+});
+
+describe('overview, focus and find in chromium', () => {
+  it('opens a large plan as collapsed steps; a click or Enter expands one; Expand all draws every task', async () => {
+    const p = makePayload(300);
+    const wp = await openWebview(browser, server);
+    try {
+      const r = await wp.renderPayload(p);
+      const groups = wp.page.locator('.pm-canvas svg g.node.pm-group-node');
+      assert.equal(await groups.count(), p.steps.length, 'one node per step');
+      assert.equal(r.nodes, 0, 'no task node drawn');
+      assert.match((await groups.first().textContent()) ?? '', /Step 1: Phase 1[\s\S]*10 tasks/);
+      const expanded = await wp.waitForRender(() => groups.first().click());
+      assert.equal(expanded.nodes, 10, 'the first step\u2019s tasks are drawn');
+      assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), 1);
+      assert.deepEqual((await lastOf(wp, 'state'))!.state.expanded, ['Step 1: Phase 1']);
+      // Keyboard: focus the next collapsed step and press Enter.
+      await wp.page.locator('.pm-canvas svg g.node.pm-group-node').first().focus();
+      const two = await wp.waitForRender(() => wp.page.keyboard.press('Enter'));
+      assert.equal(two.nodes, 20);
+      const all = await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Expand all' }).click());
+      assert.equal(all.nodes, 300);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+
+  it('opens focused on the cursor\u2019s task above planmark.graphFocusThreshold, follows the cursor, and goes back to the overview', async () => {
+    const p = makePayload(120);
+    const wp = await openWebview(browser, server);
+    try {
+      await wp.send({ type: 'settings', focusThreshold: 100 });
+      await wp.send({ type: 'highlight', taskId: taskId(50) });
+      const r = await wp.renderPayload(p);
+      assert.ok(r.nodes > 1 && r.nodes < 20, `focused: ${r.nodes} tasks`);
+      assert.match((await wp.page.locator('.pm-crumbs').textContent()) ?? '', /Focus: TASK_051/);
+      const moved = await wp.waitForRender(() => wp.send({ type: 'highlight', taskId: taskId(80) }));
+      assert.ok(moved.nodes > 1);
+      assert.match((await wp.page.locator('.pm-crumbs').textContent()) ?? '', /Focus: TASK_081/);
+      const deeper = await wp.waitForRender(() => wp.page.locator('.pm-crumbs').getByRole('button', { name: '+' }).click());
+      assert.ok(deeper.nodes > moved.nodes, `depth 3: ${deeper.nodes} > ${moved.nodes}`);
+      const back = await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Overview' }).click());
+      assert.equal(back.nodes, 0, 'overview of collapsed steps');
+      assert.equal((await lastOf(wp, 'state'))!.state.mode, 'overview');
+      // Below the threshold the same plan opens in the overview.
+      const small = await openWebview(browser, server);
+      await small.send({ type: 'settings', focusThreshold: 500 });
+      await small.send({ type: 'highlight', taskId: taskId(50) });
+      await small.renderPayload(p);
+      assert.match((await small.page.locator('.pm-crumbs').textContent()) ?? '', /^Overview/);
+      await small.close();
+    } finally {
+      await wp.close();
+    }
+  });
+
+  it('Fit fits 1,000 tasks into the view (a deep plan: about 1,000 ranks)', async () => {
+    const p = generatedPayload(1000);
+    const wp = await openWebview(browser, server, { state: allExpanded(p) });
+    try {
+      await wp.renderPayload(p);
+      await wp.page.getByRole('button', { name: 'Fit' }).click();
+      const { svg, view } = await wp.page.evaluate(() => {
+        const s = document.querySelector('.pm-canvas svg')!.getBoundingClientRect();
+        const v = document.querySelector('.pm-viewport')!.getBoundingClientRect();
+        return { svg: { l: s.left, t: s.top, r: s.right, b: s.bottom }, view: { l: v.left, t: v.top, r: v.right, b: v.bottom } };
+      });
+      assert.ok(svg.l >= view.l - 1 && svg.t >= view.t - 1 && svg.r <= view.r + 1 && svg.b <= view.b + 1, `${JSON.stringify(svg)} inside ${JSON.stringify(view)}`);
+      assert.ok(svg.r - svg.l > (view.r - view.l) * 0.5 || svg.b - svg.t > (view.b - view.t) * 0.5, 'and fills it');
     } finally {
       await wp.close();
     }

@@ -65,6 +65,8 @@ export interface DirectRendered {
   /** Task ID -> node element. */
   nodes: Map<string, SVGGElement>;
   taskOf: WeakMap<Element, string>;
+  /** Collapsed step node, or an expanded step's box -> the step's title. */
+  groupOf: WeakMap<Element, string>;
   edges: { el: SVGPathElement; info: MermaidEdgeInfo }[];
 }
 
@@ -90,6 +92,22 @@ function textWidth(text: string, font: string, size: number): number {
   if (!measureCtx) return text.length * size * 0.6;
   if (measureCtx.font !== font) measureCtx.font = font;
   return measureCtx.measureText(text).width;
+}
+
+/** The text, cut with an ellipsis to fit `width` px in the theme's font. */
+function fitText(text: string, width: number, theme: ThemeInfo): string {
+  const { family, size } = themeFont(theme);
+  const font = `600 ${size}px ${family}`;
+  if (textWidth(text, font, size) <= width) return text;
+  const chars = Array.from(text);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (textWidth(chars.slice(0, mid).join('') + '\u2026', font, size) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return chars.slice(0, lo).join('') + '\u2026';
 }
 
 function nodeSizes(model: GraphModel, theme: ThemeInfo): Map<string, { width: number; height: number }> {
@@ -414,18 +432,24 @@ export function buildSvg(model: GraphModel, layout: DirectLayout, theme: ThemeIn
   const gClusters = el('g', { class: 'clusters' });
   const gEdges = el('g', { class: 'edgePaths' });
   const gNodes = el('g', { class: 'nodes' });
-  root.append(gClusters, gEdges, gNodes);
+  const gWeights = el('g', { class: 'pm-edge-weights' });
+  root.append(gClusters, gEdges, gWeights, gNodes);
   svg.append(style, defs, root);
 
+  const groupOf = new WeakMap<Element, string>();
   for (const cl of model.clusters) {
     const b = layout.clusters.get(cl.key);
     if (!b) continue;
     const g = el('g', { class: 'cluster', id: `${id}-${cl.key}` });
     g.append(el('rect', { x: round(b.x - b.width / 2), y: round(b.y - b.height / 2), width: round(b.width), height: round(b.height) }));
     const label = el('g', { class: 'cluster-label', transform: `translate(${round(b.x)}, ${round(b.y - b.height / 2 + TITLE_BAND / 2 + 2)})` });
-    label.append(textBlock([cl.title], lineHeight));
-    g.append(label);
+    // A title wider than its box ends in an ellipsis; the full title shows on hover.
+    label.append(textBlock([fitText(cl.title, b.width - 16, theme)], lineHeight));
+    const full = el('title');
+    full.textContent = cl.title;
+    g.append(full, label);
     gClusters.append(g);
+    groupOf.set(g, cl.title);
   }
 
   const edges: DirectRendered['edges'] = [];
@@ -443,6 +467,19 @@ export function buildSvg(model: GraphModel, layout: DirectLayout, theme: ThemeIn
       'data-id': key,
       'marker-end': markerRef,
     });
+    const weight = e.weight ?? 1;
+    if (weight > 1) {
+      // Edges between collapsed steps stand for several task edges: thicker, with the count.
+      p.classList.add('pm-edge-weighted');
+      p.style.strokeWidth = `${Math.min(6, 1 + Math.log2(weight))}px`;
+      const route = layout.edges[e.index] ?? [];
+      const mid = route[Math.floor(route.length / 2)];
+      if (mid) {
+        const t = el('text', { class: 'pm-edge-weight', x: round(mid.x + 4), y: round(mid.y), 'dominant-baseline': 'central' });
+        t.textContent = String(weight);
+        gWeights.append(t);
+      }
+    }
     gEdges.append(p);
     edges.push({ el: p, info: e });
   }
@@ -464,11 +501,22 @@ export function buildSvg(model: GraphModel, layout: DirectLayout, theme: ThemeIn
     label.append(textBlock(n.lines, lineHeight));
     g.append(label);
     gNodes.append(g);
+    if (n.group !== undefined) {
+      // A collapsed step: focusable, Enter or a click expands it (main.ts).
+      g.classList.add('pm-group-node');
+      g.setAttribute('tabindex', '0');
+      g.setAttribute('role', 'button');
+      const title = el('title');
+      title.textContent = `${n.group}: click or Enter to expand`;
+      g.prepend(title);
+      groupOf.set(g, n.group);
+      return;
+    }
     nodes.set(n.task, g);
     taskOf.set(g, n.task);
   });
 
-  return { svg, width, height, nodes, taskOf, edges };
+  return { svg, width, height, nodes, taskOf, groupOf, edges };
 }
 
 /**

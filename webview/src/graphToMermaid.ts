@@ -17,6 +17,16 @@ export interface GraphView {
   groupBySteps: boolean;
   /** Task ID (exact, case-insensitive) or substring of an ID or label; empty = whole graph. */
   filter: string;
+  /** With a filter: also show the matches' direct prerequisites and dependents. */
+  neighbours?: boolean;
+  /** Focus: only this task and its prerequisites and dependents up to `depth` steps away (the filter is ignored). */
+  focus?: { task: string; depth: number };
+  /**
+   * Overview: plan steps drawn as one node each (task count, hours, problems, share of the
+   * critical path) with the edges between them aggregated; the steps whose titles are listed in
+   * `expanded` are drawn as boxes of their tasks instead.
+   */
+  collapse?: { expanded: ReadonlySet<string> };
 }
 
 /** Colours written into classDef/linkStyle (so exported SVG/PNG are self-contained). */
@@ -47,6 +57,8 @@ export interface MermaidEdgeInfo {
   source: EdgeSource;
   critical: boolean;
   inCycle: boolean;
+  /** Number of task dependencies an edge between collapsed steps stands for (1 for a task edge). */
+  weight?: number;
 }
 
 export interface MermaidGraph {
@@ -68,6 +80,10 @@ export interface MermaidGraph {
   matches: string[];
   /** False when a non-empty filter matched no task (the source then has no nodes). */
   filterMatched: boolean;
+  /** Collapsed steps drawn as one node: node key -> step title. */
+  groupNodes: Map<string, string>;
+  /** True when (nearly) every task is on the critical path: nodes are then not painted, their slack is shown. */
+  mostlyCritical: boolean;
 }
 
 /** CSS class names put on mermaid nodes; the webview styles them from VS Code theme colours. */
@@ -154,10 +170,14 @@ function placeholderNode(id: string): GraphNode {
   };
 }
 
-/** Returns the task IDs kept by `filter`, or null for "everything". */
+/**
+ * Returns the task IDs kept by `filter` (the matches, plus their direct prerequisites and
+ * dependents with `neighbours`), or null for "everything". Matches are in payload order.
+ */
 export function filterTasks(
   payload: Pick<GraphPayload, 'nodes' | 'edges'>,
   filter: string,
+  neighbours = false,
 ): { keep: Set<string> | null; matches: string[] } {
   const f = (filter ?? '').trim().toLowerCase();
   if (!f) return { keep: null, matches: [] };
@@ -167,29 +187,89 @@ export function filterTasks(
       .filter((n) => n.id.toLowerCase().includes(f) || (n.label ?? '').toLowerCase().includes(f))
       .map((n) => n.id);
   }
+  const keep = new Set<string>(matches);
+  if (neighbours) {
+    const matchSet = new Set(matches);
+    for (const e of payload.edges) {
+      if (matchSet.has(e.from)) keep.add(e.to);
+      if (matchSet.has(e.to)) keep.add(e.from);
+    }
+  }
+  return { keep, matches };
+}
+
+/** The task, its prerequisites and its dependents up to `depth` edges away. */
+export function neighbourhood(payload: Pick<GraphPayload, 'nodes' | 'edges'>, task: string, depth: number): Set<string> {
   const parents = new Map<string, string[]>();
   const children = new Map<string, string[]>();
   for (const e of payload.edges) {
     (children.get(e.from) ?? children.set(e.from, []).get(e.from)!).push(e.to);
     (parents.get(e.to) ?? parents.set(e.to, []).get(e.to)!).push(e.from);
   }
-  const keep = new Set<string>(matches);
+  const keep = new Set<string>([task]);
   for (const adj of [parents, children]) {
-    const seen = new Set<string>(matches);
-    const queue = [...matches];
-    while (queue.length) {
-      const cur = queue.pop()!;
-      for (const next of adj.get(cur) ?? []) {
-        if (!seen.has(next)) {
-          seen.add(next);
-          keep.add(next);
-          queue.push(next);
+    let frontier = [task];
+    const seen = new Set<string>([task]);
+    for (let d = 0; d < depth && frontier.length; d++) {
+      const next: string[] = [];
+      for (const cur of frontier) {
+        for (const w of adj.get(cur) ?? []) {
+          if (seen.has(w)) continue;
+          seen.add(w);
+          keep.add(w);
+          next.push(w);
         }
       }
+      frontier = next;
     }
   }
-  return { keep, matches };
+  return keep;
 }
+
+/**
+ * Slack of every task in hours: how much it can slip without lengthening the plan (longest
+ * path by hours through the task, against the longest path overall). Edges on cycles are
+ * ignored; tasks without hours count 0 h.
+ */
+export function slackByTask(payload: Pick<GraphPayload, 'nodes' | 'edges'>): Map<string, number> {
+  const hours = new Map(payload.nodes.map((n) => [n.id, typeof n.hours === 'number' && n.hours > 0 ? n.hours : 0]));
+  const succ = new Map<string, string[]>();
+  const indeg = new Map<string, number>();
+  for (const id of hours.keys()) indeg.set(id, 0);
+  for (const e of payload.edges) {
+    if (e.inCycle || !hours.has(e.from) || !hours.has(e.to) || e.from === e.to) continue;
+    (succ.get(e.from) ?? succ.set(e.from, []).get(e.from)!).push(e.to);
+    indeg.set(e.to, indeg.get(e.to)! + 1);
+  }
+  const topo: string[] = [];
+  for (const [id, d] of indeg) if (d === 0) topo.push(id);
+  for (let i = 0; i < topo.length; i++) {
+    for (const w of succ.get(topo[i]!) ?? []) {
+      indeg.set(w, indeg.get(w)! - 1);
+      if (indeg.get(w) === 0) topo.push(w);
+    }
+  }
+  const head = new Map<string, number>(); // longest path ending at the task, with it
+  for (const id of topo) if (!head.has(id)) head.set(id, hours.get(id)!);
+  for (const id of topo) {
+    for (const w of succ.get(id) ?? []) head.set(w, Math.max(head.get(w) ?? hours.get(w)!, head.get(id)! + hours.get(w)!));
+  }
+  const tail = new Map<string, number>(); // longest path starting after the task
+  for (let i = topo.length - 1; i >= 0; i--) {
+    const id = topo[i]!;
+    let t = 0;
+    for (const w of succ.get(id) ?? []) t = Math.max(t, hours.get(w)! + tail.get(w)!);
+    tail.set(id, t);
+  }
+  let total = 0;
+  for (const id of topo) total = Math.max(total, head.get(id)! + tail.get(id)!);
+  const out = new Map<string, number>();
+  for (const id of topo) out.set(id, Math.round((total - head.get(id)! - tail.get(id)!) * 100) / 100);
+  return out;
+}
+
+/** Share of the tasks on the critical path from which painting them is useless. */
+const MOSTLY_CRITICAL = 0.8;
 
 /** A node to draw: generated key, task ID, display lines and classes (NODE_CLASSES values). */
 export interface ModelNode {
@@ -202,6 +282,8 @@ export interface ModelNode {
   classes: string[];
   /** Key of the step box (`s0`, ...) holding the node, when grouping by steps. */
   cluster?: string;
+  /** Set on a collapsed step drawn as one node: the step's title (its `task` is empty). */
+  group?: string;
 }
 
 export interface ModelCluster {
@@ -244,8 +326,15 @@ export function graphToMermaid(
     warning: safeColor(colors.warning, DEFAULT_COLORS.warning),
   };
   const direction = view.direction === 'LR' ? 'LR' : 'TD';
-  const { keep, matches } = filterTasks(payload, view.filter);
+  const { keep, matches } = view.focus
+    ? { keep: neighbourhood(payload, view.focus.task, Math.max(0, view.focus.depth)), matches: [view.focus.task] }
+    : filterTasks(payload, view.filter, view.neighbours);
   const matchSet = new Set(matches);
+  // A long chain is critical from end to end: say so once (status line) instead of painting
+  // every node, and show each task's slack instead.
+  const definedCount = payload.nodes.filter((n) => n.defined).length;
+  const mostlyCritical = definedCount >= 4 && payload.criticalPath.tasks.length >= MOSTLY_CRITICAL * definedCount;
+  const slack = mostlyCritical ? slackByTask(payload) : undefined;
 
   // Nodes in payload order, plus placeholders for edge ends the payload did not list.
   const nodes: GraphNode[] = [];
@@ -269,18 +358,21 @@ export function graphToMermaid(
     taskNodes.set(n.id, `n${i}`);
     const classes: string[] = [];
     if (matchSet.has(n.id)) classes.push(NODE_CLASSES.match);
-    if (n.critical && n.defined && !n.inCycle) classes.push(NODE_CLASSES.critical);
+    if (n.critical && n.defined && !n.inCycle && !mostlyCritical) classes.push(NODE_CLASSES.critical);
     if (n.defined && !n.inCycle && (n.problems?.length ?? 0) > 0) classes.push(NODE_CLASSES.problem);
     if (!n.defined || n.inCycle) classes.push(NODE_CLASSES.error);
     if (!n.defined) classes.push(NODE_CLASSES.undefined);
     if (n.inCycle) classes.push(NODE_CLASSES.cycle);
-    return { key: `n${i}`, task: n.id, lines: nodeLines(n), classes };
+    const lines = nodeLines(n);
+    const sl = slack?.get(n.id);
+    if (sl !== undefined && sl > 0) lines[0] = normalizeLabel(`${lines[0]} \u00b7 slack ${formatHours(sl)}`);
+    return { key: `n${i}`, task: n.id, lines, classes };
   });
 
   // Step boxes: one per step with members, in step order; other nodes stay loose.
   const clusters: ModelCluster[] = [];
   let loose: ModelNode[] = modelNodes;
-  if (view.groupBySteps && payload.steps.length > 0) {
+  if ((view.groupBySteps || view.collapse) && payload.steps.length > 0) {
     const grouped = new Map<number, ModelNode[]>();
     const stepIndexByTitle = new Map<string, number>();
     payload.steps.forEach((s, i) => {
@@ -320,23 +412,132 @@ export function graphToMermaid(
       from: e.from,
       to: e.to,
       source: e.source,
-      critical: !!e.critical,
+      critical: !!e.critical && !mostlyCritical,
       inCycle: !!e.inCycle,
     });
   }
 
-  const model: GraphModel = { direction, nodes: modelNodes, clusters, edges, colors: c };
+  let model: GraphModel = { direction, nodes: modelNodes, clusters, edges, colors: c };
+  const groupNodes = new Map<string, string>();
+  if (view.collapse && clusters.length > 0) {
+    model = collapseSteps(model, payload, byId, view.collapse.expanded, groupNodes, mostlyCritical);
+    loose = model.nodes.filter((n) => n.cluster === undefined);
+  }
   return {
+    groupNodes,
+    mostlyCritical,
     source: modelToMermaid(model, loose),
     model,
     nodeIds,
     taskNodes,
-    edges,
-    nodeCount: nodes.length,
-    edgeCount: edges.length,
+    edges: model.edges,
+    nodeCount: model.nodes.length,
+    edgeCount: model.edges.length,
     matches,
     filterMatched: !keep || matches.length > 0,
   };
+}
+
+/**
+ * Replaces every step box not in `expanded` by one node summarising its tasks, and every set of
+ * edges between the same two drawn nodes by one edge with their count as weight.
+ */
+function collapseSteps(
+  model: GraphModel,
+  payload: GraphPayload,
+  byId: Map<string, GraphNode>,
+  expanded: ReadonlySet<string>,
+  groupNodes: Map<string, string>,
+  mostlyCritical: boolean,
+): GraphModel {
+  const repOf = new Map<string, string>();
+  const nodes: ModelNode[] = [];
+  const criticalHours = payload.criticalPath.hours;
+  const keptClusters: ModelCluster[] = [];
+  const byKey = new Map(model.nodes.map((n) => [n.key, n]));
+  const collapsedAt = new Map<string, ModelNode>();
+  for (const cl of model.clusters) {
+    if (expanded.has(cl.title)) {
+      keptClusters.push(cl);
+      continue;
+    }
+    let hours = 0;
+    let problems = 0;
+    let critical = 0;
+    let errors = false;
+    for (const k of cl.nodes) {
+      repOf.set(k, cl.key);
+      const t = byId.get(byKey.get(k)!.task);
+      if (!t) continue;
+      if (typeof t.hours === 'number' && t.hours > 0) hours += t.hours;
+      problems += t.problems?.length ?? 0;
+      if (t.critical) critical += typeof t.hours === 'number' && t.hours > 0 ? t.hours : 0;
+      if (!t.defined || t.inCycle) errors = true;
+    }
+    const count = cl.nodes.length;
+    const stats = [`${count} task${count === 1 ? '' : 's'}`];
+    if (hours > 0) stats.push(formatHours(hours));
+    const second: string[] = [];
+    if (problems > 0) second.push(`${problems} problem${problems === 1 ? '' : 's'}`);
+    if (critical > 0 && criticalHours > 0) second.push(`${Math.round((100 * critical) / criticalHours)}% of critical path`);
+    const lines = [...wrapTitle(cl.title), stats.join(' \u00b7 ')];
+    if (second.length) lines.push(second.join(' \u00b7 '));
+    const classes = ['pmGroup'];
+    if (critical > 0 && !mostlyCritical) classes.push(NODE_CLASSES.critical);
+    if (problems > 0 && !errors) classes.push(NODE_CLASSES.problem);
+    if (errors) classes.push(NODE_CLASSES.error);
+    const node: ModelNode = { key: cl.key, task: '', lines, classes, group: cl.title };
+    collapsedAt.set(cl.nodes[0]!, node);
+    groupNodes.set(cl.key, cl.title);
+  }
+  // Drawing order: a collapsed step where its first task was.
+  for (const n of model.nodes) {
+    const rep = repOf.get(n.key);
+    if (rep === undefined) nodes.push(n);
+    else if (collapsedAt.has(n.key)) nodes.push(collapsedAt.get(n.key)!);
+  }
+  const merged = new Map<string, MermaidEdgeInfo>();
+  const edges: MermaidEdgeInfo[] = [];
+  for (const e of model.edges) {
+    const a = repOf.get(e.fromNode) ?? e.fromNode;
+    const b = repOf.get(e.toNode) ?? e.toNode;
+    if (a === b && a !== e.fromNode) continue; // inside one collapsed step
+    const key = `${a}>${b}`;
+    const m = merged.get(key);
+    if (m) {
+      m.weight = (m.weight ?? 1) + 1;
+      if (e.source === 'both') m.source = 'both';
+      m.critical ||= e.critical;
+      m.inCycle ||= e.inCycle;
+      continue;
+    }
+    const info: MermaidEdgeInfo = {
+      ...e,
+      index: edges.length,
+      fromNode: a,
+      toNode: b,
+      from: a === e.fromNode ? e.from : '',
+      to: b === e.toNode ? e.to : '',
+      weight: 1,
+    };
+    merged.set(key, info);
+    edges.push(info);
+  }
+  return { ...model, nodes, clusters: keptClusters, edges };
+}
+
+/** A step title as lines of at most ~36 characters (words kept whole where possible). */
+function wrapTitle(title: string, width = 36): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of title.split(' ')) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  return lines.length > 3 ? [...lines.slice(0, 2), normalizeLabel(lines.slice(2).join(' '), width)] : lines;
 }
 
 /** Writes the mermaid flowchart source of a model (`loose`: the nodes outside step boxes). */

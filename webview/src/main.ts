@@ -11,9 +11,15 @@ import type {
 import { pngDataUrl, svgDocument } from './exporter';
 import { DEFAULT_VIEW_STATE, parseExtensionMessage, parseViewState } from './messages';
 import { PanZoom } from './panzoom';
+import type { GraphView } from './graphToMermaid';
 import { renderGraph, type EngineChoice, type LayoutChoice, type RenderedGraph } from './renderer';
 import { readTheme, toHex, type ThemeInfo, type ThemeKind } from './theme';
 import { Tooltip } from './tooltip';
+
+/** From this many tasks a plan with steps opens as an overview of collapsed steps. */
+const COLLAPSE_THRESHOLD = 60;
+/** Default depth of the focus view (dependency steps each way). */
+const FOCUS_DEPTH = 2;
 
 /** A highlighted node's own inline stroke, restored when the highlight moves on. */
 const savedStrokes = new WeakMap<SVGElement, (readonly [string, string, string])[]>();
@@ -67,6 +73,15 @@ class GraphApp {
   private fitNext = false;
   private statePostTimer: ReturnType<typeof setTimeout> | undefined;
   private layoutChoice: LayoutChoice = 'auto';
+  /** planmark.graphFocusThreshold, sent by the extension. */
+  private focusThreshold = 300;
+  /** What the last render showed. */
+  private shownMode: 'overview' | 'focus' = 'overview';
+  private shownFocus: string | null = null;
+  /** Find: index of the match Enter centres next. */
+  private matchIndex = -1;
+  private readonly crumbs: HTMLDivElement;
+  private readonly neighboursButton: HTMLButtonElement;
   private engineChoice: EngineChoice = 'auto';
 
   private readonly viewport: HTMLDivElement;
@@ -120,12 +135,17 @@ class GraphApp {
     this.filterInput.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
         clearTimeout(filterTimer);
-        this.updateState({ filter: this.filterInput.value }, true);
+        // Same filter again: step to the next match.
+        if (this.filterInput.value === this.state.filter && this.state.filter.trim()) this.nextMatch(e.shiftKey ? -1 : 1);
+        else this.updateState({ filter: this.filterInput.value }, true);
       } else if (e.key === 'Escape' && this.filterInput.value) {
         this.filterInput.value = '';
         clearTimeout(filterTimer);
         this.updateState({ filter: '' }, true);
       }
+    });
+    this.neighboursButton = button('\u00b11', 'Filter: also show the matches\u2019 direct prerequisites and dependents', () => {
+      this.updateState({ neighbours: !this.state.neighbours }, true);
     });
     this.status = h('span', { className: 'pm-status', attrs: { 'aria-live': 'polite' } });
     toolbar.append(
@@ -136,6 +156,7 @@ class GraphApp {
       this.dirButton,
       this.groupButton,
       this.filterInput,
+      this.neighboursButton,
       sep(),
       button('SVG', 'Export the graph as SVG', () => this.exportSvg()),
       button('PNG', 'Export the graph as PNG', () => void this.exportPng()),
@@ -143,6 +164,7 @@ class GraphApp {
       this.status,
     );
 
+    this.crumbs = h('div', { className: 'pm-crumbs', attrs: { role: 'navigation', 'aria-label': 'Graph view' } });
     this.banner = h('div', { className: 'pm-banner', attrs: { role: 'status' } });
     this.banner.hidden = true;
     this.viewport = h('div', {
@@ -162,7 +184,7 @@ class GraphApp {
       legend.append(item);
     }
     this.viewport.append(this.canvas, this.empty, legend);
-    root.replaceChildren(toolbar, this.banner, this.viewport);
+    root.replaceChildren(toolbar, this.crumbs, this.banner, this.viewport);
     this.tooltip = new Tooltip(document.body);
 
     this.panzoom = new PanZoom(this.viewport, this.canvas, (t) => this.updateState({ ...t }, false));
@@ -181,8 +203,20 @@ class GraphApp {
         this.panzoom.suppressClick = false;
         return;
       }
+      const group = this.groupAt(e.target);
+      if (group !== undefined) {
+        this.toggleGroup(group);
+        return;
+      }
       const task = this.taskAt(e.target);
       if (task !== undefined) this.post({ type: 'reveal', taskId: task });
+    });
+    this.viewport.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      const group = this.groupAt(e.target);
+      if (group === undefined) return;
+      e.preventDefault();
+      this.toggleGroup(group);
     });
     this.viewport.addEventListener('pointerover', (e) => {
       const task = this.taskAt(e.target);
@@ -243,6 +277,17 @@ class GraphApp {
         break;
       case 'highlight':
         this.highlight(msg.taskId);
+        // Focus follows the cursor.
+        if (this.payload && this.viewFor(this.payload).view.focus?.task !== (this.shownMode === 'focus' ? this.shownFocus : undefined)) {
+          this.fitNext = true;
+          this.requestRender();
+        }
+        break;
+      case 'settings':
+        if (msg.focusThreshold !== this.focusThreshold) {
+          this.focusThreshold = msg.focusThreshold;
+          if (this.payload) this.requestRender();
+        }
         break;
       case 'theme':
         this.refreshTheme(msg.kind);
@@ -271,6 +316,7 @@ class GraphApp {
     this.dirButton.textContent = this.state.direction === 'TD' ? 'Top-down' : 'Left-right';
     this.dirButton.setAttribute('aria-label', `Direction: ${this.dirButton.textContent}. Click to switch.`);
     this.groupButton.setAttribute('aria-pressed', String(this.state.groupBySteps));
+    this.neighboursButton.setAttribute('aria-pressed', String(!!this.state.neighbours));
     if (this.filterInput.value !== this.state.filter) this.filterInput.value = this.state.filter;
   }
 
@@ -308,9 +354,12 @@ class GraphApp {
     };
     let result: RenderedGraph;
     try {
+      const { view, mode } = this.viewFor(payload);
+      this.shownMode = mode;
+      this.shownFocus = view.focus?.task ?? null;
       result = await renderGraph(
         payload,
-        { direction: this.state.direction, groupBySteps: this.state.groupBySteps, filter: this.state.filter },
+        view,
         this.theme,
         this.layoutChoice,
         this.engineChoice,
@@ -347,6 +396,8 @@ class GraphApp {
     }
     if (this.highlighted) this.highlight(this.highlighted, false);
     this.updateStatus(payload, result);
+    this.updateCrumbs(payload, result);
+    this.matchIndex = -1;
     // Time spent drawing, without the frame waited for the status line to paint.
     const ms = Math.round(performance.now() - t0 - waited);
     this.viewport.dataset.layout = result.layout;
@@ -358,9 +409,104 @@ class GraphApp {
   private updateStatus(payload: GraphPayload, result: RenderedGraph): void {
     const parts = [`${payload.nodes.length} task${payload.nodes.length === 1 ? '' : 's'}`];
     if (result.graph.nodeCount !== payload.nodes.length) parts.push(`${result.graph.nodeCount} shown`);
-    if (payload.criticalPath.tasks.length) parts.push(`critical path ${Math.round(payload.criticalPath.hours * 100) / 100}h`);
+    if (result.graph.mostlyCritical) {
+      const all = payload.criticalPath.tasks.length >= payload.nodes.filter((n) => n.defined).length;
+      parts.push(
+        `${all ? 'every task is' : `${payload.criticalPath.tasks.length} tasks are`} on the critical path (${Math.round(payload.criticalPath.hours * 100) / 100}h)${all ? '' : ', slack shown on the others'}`,
+      );
+    } else if (payload.criticalPath.tasks.length) parts.push(`critical path ${Math.round(payload.criticalPath.hours * 100) / 100}h`);
     if (payload.cycles.length) parts.push(`${payload.cycles.length} cycle${payload.cycles.length === 1 ? '' : 's'}`);
     this.status.textContent = parts.join(' \u00b7 ');
+  }
+
+  /** What to draw: the overview (steps collapsed on large plans) or the focus on the cursor's task. */
+  private viewFor(payload: GraphPayload): { view: GraphView; mode: 'overview' | 'focus' } {
+    const base: GraphView = {
+      direction: this.state.direction,
+      groupBySteps: this.state.groupBySteps,
+      filter: this.state.filter,
+      neighbours: !!this.state.neighbours,
+    };
+    const n = payload.nodes.length;
+    const cursor = this.highlighted !== null && payload.nodes.some((x) => x.id === this.highlighted) ? this.highlighted : null;
+    const mode = this.state.mode ?? (n > this.focusThreshold && cursor ? 'focus' : 'overview');
+    if (mode === 'focus' && cursor) {
+      return { view: { ...base, filter: '', focus: { task: cursor, depth: this.state.focusDepth ?? FOCUS_DEPTH } }, mode: 'focus' };
+    }
+    // Above the threshold the steps start collapsed: their tasks' labels would be too small to read.
+    const expanded = new Set(this.state.expanded ?? []);
+    const collapse =
+      !this.state.filter.trim() && payload.steps.length >= 2 && n > COLLAPSE_THRESHOLD && !payload.steps.every((st) => expanded.has(st.title));
+    return { view: collapse ? { ...base, collapse: { expanded } } : base, mode: 'overview' };
+  }
+
+  private groupAt(target: EventTarget | null): string | undefined {
+    if (!(target instanceof Element) || !this.rendered?.svg) return undefined;
+    const g = target.closest('g.node, g.cluster');
+    return g ? this.rendered.groupOf.get(g) : undefined;
+  }
+
+  /** Expands a collapsed step, or collapses an expanded one (a click on its box). */
+  private toggleGroup(title: string): void {
+    const expanded = new Set(this.state.expanded ?? []);
+    if (expanded.has(title)) expanded.delete(title);
+    else expanded.add(title);
+    this.updateState({ expanded: [...expanded] }, true);
+  }
+
+  /** The breadcrumb: Overview > focus task (depth - n +), or the expanded steps. */
+  private updateCrumbs(payload: GraphPayload, result: RenderedGraph): void {
+    const items: HTMLElement[] = [];
+    const link = (text: string, title: string, onClick: () => void) => {
+      const b = h('button', { className: 'pm-crumb', text, title, attrs: { type: 'button' } });
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    const sepEl = () => h('span', { className: 'pm-crumb-sep', text: '\u203a', attrs: { 'aria-hidden': 'true' } });
+    if (this.shownMode === 'focus' && this.shownFocus) {
+      items.push(link('Overview', 'Back to the whole plan', () => this.updateState({ mode: 'overview' }, true)), sepEl());
+      items.push(h('span', { className: 'pm-crumb-current', text: `Focus: ${this.shownFocus}` }));
+      const depth = this.state.focusDepth ?? FOCUS_DEPTH;
+      items.push(
+        h('span', { className: 'pm-crumb-label', text: `depth ${depth}` }),
+        link('\u2212', 'Show fewer dependency steps around the task', () => this.updateState({ focusDepth: Math.max(0, depth - 1) }, true)),
+        link('+', 'Show more dependency steps around the task', () => this.updateState({ focusDepth: Math.min(50, depth + 1) }, true)),
+      );
+    } else {
+      items.push(h('span', { className: 'pm-crumb-current', text: 'Overview' }));
+      if (result.graph.groupNodes.size > 0 || (this.state.expanded?.length ?? 0) > 0 && payload.steps.length >= 2 && payload.nodes.length > COLLAPSE_THRESHOLD) {
+        items.push(h('span', { className: 'pm-crumb-label', text: `${result.graph.groupNodes.size} of ${payload.steps.length} steps collapsed` }));
+        if (result.graph.groupNodes.size > 0) {
+          items.push(link('Expand all', 'Draw every task', () => this.updateState({ expanded: payload.steps.map((st) => st.title) }, true)));
+        }
+        if (this.state.expanded?.length) items.push(link('Collapse all', 'Draw every step as one node', () => this.updateState({ expanded: [] }, true)));
+      }
+      if (this.highlighted && payload.nodes.some((x) => x.id === this.highlighted)) {
+        items.push(sepEl(), link(`Focus on ${this.highlighted}`, 'Show the neighbourhood of the task under the cursor', () => this.updateState({ mode: 'focus' }, true)));
+      }
+    }
+    this.crumbs.replaceChildren(...items);
+  }
+
+  /** Find: centres the next (or previous) match and highlights it. */
+  private nextMatch(step: number): void {
+    const r = this.rendered;
+    const matches = r?.graph.matches.filter((m) => r.nodes.has(m)) ?? [];
+    if (!r?.svg || matches.length === 0) return;
+    this.matchIndex = (this.matchIndex + step + matches.length) % matches.length;
+    const id = matches[this.matchIndex]!;
+    this.status.textContent = `match ${this.matchIndex + 1} of ${matches.length}: ${id}`;
+    this.highlight(id, false);
+    this.centreOnTask(id);
+  }
+
+  private centreOnTask(id: string): void {
+    const g = this.rendered?.nodes.get(id);
+    if (!g) return;
+    const nb = g.getBoundingClientRect();
+    const cb = this.canvas.getBoundingClientRect();
+    const z = this.panzoom.transform.zoom;
+    this.panzoom.centerOn((nb.left + nb.width / 2 - cb.left) / z, (nb.top + nb.height / 2 - cb.top) / z);
   }
 
   private fit(notify = true): void {

@@ -151,6 +151,9 @@ export function parseExtensionMessage(raw: unknown): Parsed<ExtensionToWebviewMe
     case 'theme':
       if (!THEME_KINDS.includes(raw.kind as (typeof THEME_KINDS)[number])) return { ok: false, reason: 'theme: unknown kind' };
       return { ok: true, value: { type: 'theme', kind: raw.kind as (typeof THEME_KINDS)[number] } };
+    case 'settings':
+      if (!isNum(raw.focusThreshold) || raw.focusThreshold < 0) return { ok: false, reason: 'settings: focusThreshold must be a number >= 0' };
+      return { ok: true, value: { type: 'settings', focusThreshold: raw.focusThreshold } };
     default:
       return { ok: false, reason: `unknown message type ${JSON.stringify(String(raw.type)).slice(0, 60)}` };
   }
@@ -171,5 +174,10 @@ export function parseViewState(v: unknown): GraphViewState | undefined {
   if (typeof v.groupBySteps !== 'boolean') return undefined;
   if (!isStr(v.filter, LIMITS.filter)) return undefined;
   if (!isNum(v.zoom) || v.zoom <= 0 || !isNum(v.panX) || !isNum(v.panY)) return undefined;
-  return { direction: v.direction, groupBySteps: v.groupBySteps, filter: v.filter, zoom: v.zoom, panX: v.panX, panY: v.panY };
+  const state: GraphViewState = { direction: v.direction, groupBySteps: v.groupBySteps, filter: v.filter, zoom: v.zoom, panX: v.panX, panY: v.panY };
+  if (v.mode === 'overview' || v.mode === 'focus') state.mode = v.mode;
+  if (Array.isArray(v.expanded) && v.expanded.length <= 10_000 && v.expanded.every((t) => isStr(t))) state.expanded = v.expanded.slice() as string[];
+  if (typeof v.focusDepth === 'number' && Number.isInteger(v.focusDepth) && v.focusDepth >= 0 && v.focusDepth <= 50) state.focusDepth = v.focusDepth;
+  if (typeof v.neighbours === 'boolean') state.neighbours = v.neighbours;
+  return state;
 }

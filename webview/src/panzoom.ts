@@ -1,6 +1,8 @@
 // Pan & zoom of the rendered SVG: a CSS transform on the canvas element inside a clipping
-// viewport. Wheel zooms around the pointer, dragging pans, keyboard: + / - zoom, 0 fits,
-// arrows pan. The transform survives redraws (the canvas element is kept).
+// viewport, driven by d3-zoom (wheel, trackpad pinch, touch pinch, drag), plus the keyboard:
+// + / - zoom, 0 fits, arrows pan. The transform survives redraws (the canvas element is kept).
+import { select, type Selection } from 'd3-selection';
+import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 
 export interface Transform {
   zoom: number;
@@ -11,12 +13,14 @@ export interface Transform {
 export const MIN_ZOOM = 0.02;
 export const MAX_ZOOM = 8;
 
-const clampZoom = (z: number) => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, z));
-
 export class PanZoom {
   private t: Transform = { zoom: 1, panX: 0, panY: 0 };
-  private drag: { x: number; y: number; panX: number; panY: number; id: number; moved: boolean } | null = null;
-  /** True right after a drag that moved, so the click that ends it is not a node click. */
+  /** Lowest zoom: MIN_ZOOM, or lower when the graph needs it to fit (see fit). */
+  private minZoom = MIN_ZOOM;
+  private notify = true;
+  private readonly behavior: ZoomBehavior<HTMLElement, unknown>;
+  private readonly selection: Selection<HTMLElement, unknown, null, undefined>;
+  /** d3-zoom swallows the click that ends a drag itself; kept for callers. */
   suppressClick = false;
 
   constructor(
@@ -24,21 +28,59 @@ export class PanZoom {
     private readonly canvas: HTMLElement,
     private readonly onChange: (t: Transform) => void,
   ) {
-    viewport.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-    viewport.addEventListener('pointerdown', (e) => this.onPointerDown(e));
-    viewport.addEventListener('pointermove', (e) => this.onPointerMove(e));
-    viewport.addEventListener('pointerup', (e) => this.onPointerUp(e));
-    viewport.addEventListener('pointercancel', (e) => this.onPointerUp(e));
+    // d3-zoom: wheel and trackpad (ctrl+wheel is a pinch) zoom around the pointer, drag pans,
+    // two-finger touch pinches. Shift+wheel pans instead (below).
+    this.behavior = zoom<HTMLElement, unknown>()
+      .scaleExtent([MIN_ZOOM, MAX_ZOOM])
+      .filter((e: Event) => {
+        if (e.type === 'wheel') return !(e as WheelEvent).shiftKey;
+        const m = e as MouseEvent;
+        return (!m.ctrlKey || e.type === 'touchstart') && !m.button;
+      })
+      .wheelDelta((e: WheelEvent) => {
+        const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
+        const d = Math.max(-200, Math.min(200, e.deltaY * unit));
+        return -d * (e.ctrlKey ? 0.01 : 0.0015);
+      })
+      .on('zoom', (e: D3ZoomEvent<HTMLElement, unknown>) => {
+        const k = e.transform;
+        this.t = { zoom: k.k, panX: k.x, panY: k.y };
+        this.canvas.style.transform = `translate(${k.x}px, ${k.y}px) scale(${k.k})`;
+        if (this.notify) this.onChange(this.transform);
+        this.afterChange?.();
+      });
+    this.selection = select(viewport);
+    this.selection.call(this.behavior).on('dblclick.zoom', null);
+    viewport.addEventListener(
+      'wheel',
+      (e) => {
+        if (!e.shiftKey) return;
+        e.preventDefault();
+        this.panBy(-e.deltaX, -e.deltaY);
+      },
+      { passive: false },
+    );
   }
+
+  /** Called after every change of the transform (e.g. to move screen-space overlays). */
+  afterChange?: () => void;
 
   get transform(): Transform {
     return { ...this.t };
   }
 
+  private clamp(z: number): number {
+    return Math.min(MAX_ZOOM, Math.max(this.minZoom, z));
+  }
+
   set(t: Transform, notify = true): void {
-    this.t = { zoom: clampZoom(t.zoom), panX: t.panX, panY: t.panY };
-    this.canvas.style.transform = `translate(${this.t.panX}px, ${this.t.panY}px) scale(${this.t.zoom})`;
-    if (notify) this.onChange(this.transform);
+    const k = this.clamp(t.zoom);
+    this.notify = notify;
+    try {
+      this.selection.call(this.behavior.transform, zoomIdentity.translate(t.panX, t.panY).scale(k));
+    } finally {
+      this.notify = true;
+    }
   }
 
   /** Zooms by `factor` keeping the viewport point (cx, cy) fixed. */
@@ -46,7 +88,7 @@ export class PanZoom {
     const rect = this.viewport.getBoundingClientRect();
     const x = cx ?? rect.width / 2;
     const y = cy ?? rect.height / 2;
-    const zoom = clampZoom(this.t.zoom * factor);
+    const zoom = this.clamp(this.t.zoom * factor);
     const k = zoom / this.t.zoom;
     this.set({ zoom, panX: x - (x - this.t.panX) * k, panY: y - (y - this.t.panY) * k });
   }
@@ -60,7 +102,11 @@ export class PanZoom {
     const rect = this.viewport.getBoundingClientRect();
     if (width <= 0 || height <= 0 || rect.width <= 0 || rect.height <= 0) return;
     const pad = 16;
-    const zoom = clampZoom(Math.min((rect.width - 2 * pad) / width, (rect.height - 2 * pad) / height, 1.5));
+    const needed = Math.min((rect.width - 2 * pad) / width, (rect.height - 2 * pad) / height, 1.5);
+    // "Fit" always fits: the lowest zoom follows the graph's extent.
+    this.minZoom = Math.min(MIN_ZOOM, needed / 2);
+    this.behavior.scaleExtent([this.minZoom, MAX_ZOOM]);
+    const zoom = this.clamp(needed);
     this.set(
       { zoom, panX: (rect.width - width * zoom) / 2, panY: Math.max(pad, (rect.height - height * zoom) / 2) },
       notify,
@@ -79,49 +125,6 @@ export class PanZoom {
     const vx = x * this.t.zoom + this.t.panX;
     const vy = y * this.t.zoom + this.t.panY;
     return vx >= 0 && vy >= 0 && vx <= rect.width && vy <= rect.height;
-  }
-
-  private onWheel(e: WheelEvent): void {
-    e.preventDefault();
-    const rect = this.viewport.getBoundingClientRect();
-    if (e.shiftKey) {
-      this.panBy(-e.deltaY, -e.deltaX);
-      return;
-    }
-    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? rect.height : 1;
-    const delta = Math.max(-200, Math.min(200, e.deltaY * unit));
-    this.zoomBy(Math.exp(-delta * 0.0015), e.clientX - rect.left, e.clientY - rect.top);
-  }
-
-  private onPointerDown(e: PointerEvent): void {
-    if (e.button !== 0) return;
-    this.drag = { x: e.clientX, y: e.clientY, panX: this.t.panX, panY: this.t.panY, id: e.pointerId, moved: false };
-    this.suppressClick = false;
-  }
-
-  private onPointerMove(e: PointerEvent): void {
-    const d = this.drag;
-    if (!d || d.id !== e.pointerId) return;
-    const dx = e.clientX - d.x;
-    const dy = e.clientY - d.y;
-    if (!d.moved && Math.hypot(dx, dy) < 4) return;
-    if (!d.moved) {
-      d.moved = true;
-      this.viewport.setPointerCapture?.(e.pointerId);
-      this.viewport.classList.add('pm-dragging');
-    }
-    this.set({ zoom: this.t.zoom, panX: d.panX + dx, panY: d.panY + dy });
-  }
-
-  private onPointerUp(e: PointerEvent): void {
-    const d = this.drag;
-    if (!d || d.id !== e.pointerId) return;
-    this.drag = null;
-    this.viewport.classList.remove('pm-dragging');
-    if (d.moved) {
-      this.suppressClick = true;
-      this.viewport.releasePointerCapture?.(e.pointerId);
-    }
   }
 
   /** Handles + / - / 0 / arrows; returns true when the key was used. */

@@ -95,6 +95,8 @@ export interface RenderedGraph {
   nodes: Map<string, SVGGElement>;
   /** Node element -> task ID. */
   taskOf: WeakMap<Element, string>;
+  /** Collapsed step node or expanded step box -> step title (direct engine). */
+  groupOf: WeakMap<Element, string>;
   /** Edge path elements with what they stand for. */
   edges: { el: SVGPathElement; info: MermaidEdgeInfo }[];
   /** Milliseconds spent drawing: mermaid.render, or layout + SVG building for the direct engine. */
@@ -161,12 +163,12 @@ export async function renderGraph(
 ): Promise<RenderedGraph> {
   const graph = graphToMermaid(payload, view, theme.colors);
   const engine: EngineName =
-    engineChoice === 'auto' ? (graph.nodeCount >= DIRECT_THRESHOLD ? 'direct' : 'mermaid') : engineChoice;
+    engineChoice === 'auto' || graph.groupNodes.size > 0 ? (graph.nodeCount >= DIRECT_THRESHOLD || graph.groupNodes.size > 0 ? 'direct' : 'mermaid') : engineChoice;
   let layout: LayoutName = layoutChoice !== 'auto' ? layoutChoice : autoLayout(engine, graph);
   if (engine === 'mermaid' && layout === 'layered') layout = 'dagre';
   const key = JSON.stringify([graph.source, layout, engine, theme.mermaidTheme, theme.themeVariables]);
   if (graph.nodeCount === 0) {
-    return { svg: null, graph, layout, engine, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), edges: [], mermaidMs: 0, key, reused: false };
+    return { svg: null, graph, layout, engine, width: 0, height: 0, nodes: new Map(), taskOf: new WeakMap(), groupOf: new WeakMap(), edges: [], mermaidMs: 0, key, reused: false };
   }
   const ariaLabel = payload.title ? `Task graph: ${payload.title}` : 'Task graph';
   // The server sends a new payload after every edit of the plan, most of which do not change
@@ -235,5 +237,5 @@ export async function renderGraph(
     edges.push({ el: p, info });
   }
 
-  return { svg, graph, layout, engine, width, height, nodes, taskOf, edges, mermaidMs, key, reused: false };
+  return { svg, graph, layout, engine, width, height, nodes, taskOf, groupOf: new WeakMap(), edges, mermaidMs, key, reused: false };
 }

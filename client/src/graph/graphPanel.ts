@@ -128,6 +128,9 @@ export class TaskGraphPanel implements vscode.Disposable {
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
       vscode.window.onDidChangeActiveColorTheme((theme) => this.post({ type: 'theme', kind: themeKind(theme.kind) })),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('planmark.graphFocusThreshold')) this.postSettings();
+      }),
       deps.client.onPlanChanged((e) => {
         if (e.uri === this.documentUri?.toString()) void this.refresh();
       }),
@@ -164,6 +167,12 @@ export class TaskGraphPanel implements vscode.Disposable {
       this.updateTitle();
     }
     void this.refresh();
+  }
+
+  /** planmark.graphFocusThreshold: above this many tasks the view opens focused on the cursor's task. */
+  private postSettings(): void {
+    const value = vscode.workspace.getConfiguration('planmark').get<number>('graphFocusThreshold');
+    this.post({ type: 'settings', focusThreshold: typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 300 });
   }
 
   private updateTitle(): void {
@@ -272,6 +281,7 @@ export class TaskGraphPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.post({ type: 'theme', kind: themeKind(vscode.window.activeColorTheme.kind) });
+        this.postSettings();
         if (this.payload) this.post({ type: 'graph', payload: this.payload });
         // The cursor may already be on a task when the panel opens (or the page is rebuilt).
         this.highlighted ??= this.taskUnderActiveCursor();

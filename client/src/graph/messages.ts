@@ -23,7 +23,12 @@ export function parseViewState(v: unknown): GraphViewState | undefined {
   if (typeof v.groupBySteps !== 'boolean') return undefined;
   if (!boundedString(v.filter, MESSAGE_LIMITS.filter)) return undefined;
   if (!isFiniteNumber(v.zoom) || v.zoom <= 0 || !isFiniteNumber(v.panX) || !isFiniteNumber(v.panY)) return undefined;
-  return { direction: v.direction, groupBySteps: v.groupBySteps, filter: v.filter, zoom: v.zoom, panX: v.panX, panY: v.panY };
+  const state: GraphViewState = { direction: v.direction, groupBySteps: v.groupBySteps, filter: v.filter, zoom: v.zoom, panX: v.panX, panY: v.panY };
+  if (v.mode === 'overview' || v.mode === 'focus') state.mode = v.mode;
+  if (Array.isArray(v.expanded) && v.expanded.length <= 10_000 && v.expanded.every((t) => boundedString(t, 10_000))) state.expanded = v.expanded.slice() as string[];
+  if (typeof v.focusDepth === 'number' && Number.isInteger(v.focusDepth) && v.focusDepth >= 0 && v.focusDepth <= 50) state.focusDepth = v.focusDepth;
+  if (typeof v.neighbours === 'boolean') state.neighbours = v.neighbours;
+  return state;
 }
 
 /** Checks a raw message against WebviewToExtensionMessage; returns a fresh object with only the known fields. */
