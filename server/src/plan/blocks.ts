@@ -9,7 +9,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Root } from 'mdast';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, type BlockFacts, type ExtractContext } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, type BlockFacts, type ExtractContext } from './facts';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -41,6 +41,17 @@ export function parseBlocks(text: string, from: number, to: number, ctx: Extract
   if (from === 0 && text.charCodeAt(0) === 0xfeff) from = 1;
   const hostile = findHostileSegments(text, from, to);
   if (hostile.length === 0) return parseWithRemark(text, from, to, ctx);
+  const blocks = parseAroundHostile(text, from, to, hostile, ctx);
+  // Stretches between hostile segments were parsed one by one: a definition in one of them
+  // must still resolve the references of the others, as in one remark parse.
+  const own = definitionsOf(blocks);
+  if (own.size === 0) return blocks;
+  const definitions = new Map(ctx.definitions ?? []);
+  for (const [k, v] of own) if (!definitions.has(k)) definitions.set(k, v);
+  return resolveReferences(text, blocks, new Set(definitions.keys()), { ...ctx, definitions }) ?? blocks;
+}
+
+function parseAroundHostile(text: string, from: number, to: number, hostile: Span[], ctx: ExtractContext): Block[] {
   // Parse the ordinary stretches with remark and keep each hostile segment as plain text.
   const blocks: Block[] = [];
   let cursor = from;
@@ -61,12 +72,78 @@ export function withLineFeeds(text: string): string {
   return text.indexOf('\r') < 0 ? text : text.replace(/\r(?!\n)/g, '\n');
 }
 
+/** Normalized label -> label as written, of every link reference and footnote definition in the blocks. */
+export function definitionsOf(blocks: readonly Block[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const b of blocks) {
+    const labels = b.facts.definitions;
+    if (!labels) continue;
+    for (const label of labels) {
+      const key = normalizeLabel(label.slice(1, -1));
+      if (!out.has(key)) out.set(key, label);
+    }
+  }
+  return out;
+}
+
+/** Labels defined in one map and not the other. */
+export function changedLabels(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Set<string> {
+  const changed = new Set<string>();
+  for (const k of before.keys()) if (!after.has(k)) changed.add(k);
+  for (const k of after.keys()) if (!before.has(k)) changed.add(k);
+  return changed;
+}
+
+/**
+ * Reparses, under `ctx.definitions`, every block whose bracketed text names one of `labels`: a
+ * definition added or removed anywhere turns its `[Name]` into a link or back into text. Returns
+ * a new array, or undefined if a block did not come out as the same single block (then the
+ * caller parses more).
+ */
+export function resolveReferences(text: string, blocks: Block[], labels: ReadonlySet<string>, ctx: ExtractContext): Block[] | undefined {
+  if (labels.size === 0) return blocks;
+  let out: Block[] | undefined;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    const refs = b.facts.references;
+    if (!refs || b.facts.plain || !refs.some((r) => labels.has(r))) continue;
+    // From the start of the line, so that the block's indentation is read as before.
+    const lineStart = lineStartBefore(text, b.start);
+    const from = text.slice(lineStart, b.start).trim() === '' ? lineStart : b.start;
+    const parsed = parseWithRemark(text, from, b.end, ctx);
+    if (parsed.length !== 1 || parsed[0].start !== b.start || parsed[0].end !== b.end) return undefined;
+    out ??= blocks.slice();
+    out[i] = parsed[0];
+  }
+  return out ?? blocks;
+}
+
+const prefixes = new WeakMap<ReadonlyMap<string, string>, string>();
+
+/** The definitions as lines to put before a stretch parsed on its own. */
+function definitionPrefix(definitions: ReadonlyMap<string, string> | undefined): string {
+  if (!definitions || definitions.size === 0) return '';
+  let prefix = prefixes.get(definitions);
+  if (prefix === undefined) {
+    prefix = '';
+    for (const label of definitions.values()) prefix += `${label}: #\n`;
+    prefix += '\n';
+    prefixes.set(definitions, prefix);
+  }
+  return prefix;
+}
+
 function parseWithRemark(text: string, from: number, to: number, ctx: ExtractContext): Block[] {
   let slice = withLineFeeds(from === 0 && to === text.length ? text : text.slice(from, to));
-  // A BOM inside the document (the start of a reparsed stretch) is text, as in a full parse:
-  // a leading line break keeps remark from dropping it.
+  // Definitions made elsewhere come first (a full parse of the whole text needs none).
+  const prefix = from === 0 && to === text.length ? '' : definitionPrefix(ctx.definitions);
   let shift = 0;
-  if (slice.charCodeAt(0) === 0xfeff) {
+  if (prefix) {
+    slice = prefix + slice;
+    shift = -prefix.length;
+  } else if (slice.charCodeAt(0) === 0xfeff) {
+    // A BOM inside the document (the start of a reparsed stretch) is text, as in a full parse:
+    // a leading line break keeps remark from dropping it.
     slice = '\n' + slice;
     shift = -1;
   }
@@ -83,7 +160,7 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
   for (const node of root.children) {
     const s = node.position?.start.offset;
     const e = node.position?.end.offset;
-    if (s === undefined || e === undefined) continue;
+    if (s === undefined || e === undefined || s < -shift) continue;
     blocks.push({ start: from + shift + s, end: from + shift + e, facts: extractBlockFacts(node, slice, s, ctx) });
   }
   return blocks;
@@ -383,6 +460,15 @@ function tryTableAppend(blocks: Block[], oldText: string, newText: string, edit:
     const oldLineEnd = lineEndAfter(oldText, lineStart);
     if (edit.start < lineStart || edit.end > oldLineEnd || oldText.slice(lineStart, oldLineEnd).trim() !== '') return undefined;
     newLine = newText.slice(lineStart, lineEndAfter(newText, lineStart));
+  }
+  // The line after the new one must end the table (a blank line or the end of the text):
+  // otherwise the lines below join the table as rows, which a wider reparse finds.
+  if (newLine.trim() !== '') {
+    const after = lineAt(newText, lineStart, newText.length);
+    if (after.next <= newText.length) {
+      const following = lineAt(newText, after.next, newText.length);
+      if (newText.slice(after.next, following.end).trim() !== '') return undefined;
+    }
   }
   const nextBlocks = blocks.slice();
   if (newLine.trim() === '') {

@@ -1,7 +1,7 @@
 // A plan document kept up to date edit by edit. Owns the text and its top-level blocks; the
 // Plan model is assembled lazily, once per version, and cached.
 import { assemblePlan } from './assemble';
-import { parseBlocks, updateBlocks, type Block, type TextEdit, type UpdateKind } from './blocks';
+import { changedLabels, definitionsOf, parseBlocks, resolveReferences, updateBlocks, type Block, type TextEdit, type UpdateKind } from './blocks';
 import { KIRO_ID_PATTERN } from './kinds/kiro';
 import { SPEC_KIT_ID_PATTERN } from './kinds/specKit';
 import { DEFAULT_TASK_ID_PATTERN, type Plan, type PlanKind } from './types';
@@ -72,7 +72,6 @@ export class PlanDocument {
    * caller must parse the whole text elsewhere (a worker) and hand the blocks to `setBlocks`.
    */
   applyEdits(edits: TextEdit[], version: number, maxSyncParse = Infinity): boolean {
-    const ctx = { taskIdPattern: this.taskIdPattern };
     let parsed = !this.stale;
     for (const edit of edits) {
       const start = Math.max(0, Math.min(edit.start, this.textValue.length));
@@ -81,13 +80,32 @@ export class PlanDocument {
       const newText = oldText.slice(0, start) + edit.text + oldText.slice(end);
       this.textValue = newText;
       if (!parsed) continue;
+      // Definitions made outside a reparsed stretch still resolve its references.
+      const definitions = definitionsOf(this.blocks);
+      const ctx = { taskIdPattern: this.taskIdPattern, definitions };
       const result = updateBlocks(this.blocks, oldText, newText, { start, end, text: edit.text }, ctx, maxSyncParse);
       if (!result) {
         parsed = false;
         continue;
       }
-      this.blocks = result.blocks;
-      this.lastUpdate = result.kind;
+      let blocks = result.blocks;
+      let kind = result.kind;
+      // A definition added, removed or renamed: the blocks that use its label change too.
+      const after = definitionsOf(blocks);
+      const changed = changedLabels(definitions, after);
+      if (changed.size > 0) {
+        const resolved = resolveReferences(newText, blocks, changed, { taskIdPattern: this.taskIdPattern, definitions: after });
+        if (resolved) blocks = resolved;
+        else if (newText.length > maxSyncParse) {
+          parsed = false;
+          continue;
+        } else {
+          blocks = parseBlocks(newText, 0, newText.length, { taskIdPattern: this.taskIdPattern });
+          kind = 'full';
+        }
+      }
+      this.blocks = blocks;
+      this.lastUpdate = kind;
     }
     this.stale = !parsed;
     this.versionValue = version;

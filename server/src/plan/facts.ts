@@ -72,6 +72,13 @@ export interface BlockFacts {
   mentions: RelMention[];
   placeholders: Placeholder[];
   directives: DisableDirective[];
+  /** Labels of the link reference definitions in the block, as written (`[Name]`). */
+  definitions?: string[];
+  /**
+   * Normalized labels of the bracketed text in the block's inline content: what a link reference
+   * definition anywhere in the document can turn into a link (and so change this block's facts).
+   */
+  references?: string[];
 }
 
 export interface ListItemFacts {
@@ -83,6 +90,44 @@ export interface ListItemFacts {
 
 export interface ExtractContext {
   taskIdPattern: string;
+  /**
+   * Link reference (and footnote) definitions of the whole document, normalized label -> label as
+   * written. A stretch parsed on its own gets them as `[Name]: #` lines before it, so that its
+   * references resolve as in a full parse.
+   */
+  definitions?: ReadonlyMap<string, string>;
+}
+
+/** A link label as CommonMark compares them: whitespace collapsed, case folded. */
+export function normalizeLabel(label: string): string {
+  return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
+}
+
+const BRACKETED = /\[((?:[^\[\]\\]|\\[\s\S]){1,999})\]/g;
+
+/** Candidate reference labels in a block's text: every innermost bracketed run. */
+function referenceLabels(text: string): string[] | undefined {
+  if (!text.includes('[')) return undefined;
+  const out = new Set<string>();
+  BRACKETED.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = BRACKETED.exec(text))) {
+    const label = normalizeLabel(m[1]);
+    if (label !== '') out.add(label);
+  }
+  return out.size ? [...out] : undefined;
+}
+
+/** The label of a definition as written in the source (from `[` to its unescaped `]`). */
+function definitionLabel(source: string): string | undefined {
+  const open = source.indexOf('[');
+  if (open < 0) return undefined;
+  for (let i = open + 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (c === ']') return source.slice(open, i + 1).replace(/[\r\n]+[ \t>]*/g, ' ');
+  }
+  return undefined;
 }
 
 const FIELD_LINE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?\*\*([^*\n]{1,80}?)(?::\*\*|\*\*[ \t]*:)[ \t]*([^\r\n]*)$/;
@@ -138,6 +183,7 @@ export function extractBlockFacts(node: RootContent, source: string, blockStart:
         titleSpan: { start: first - start, end: Math.max(first, last) - start },
       };
       collectInline(node, source, start, facts, ctx);
+      setReferences(facts, text);
       break;
     }
     case 'table':
@@ -152,6 +198,7 @@ export function extractBlockFacts(node: RootContent, source: string, blockStart:
     default:
       collectInline(node, source, start, facts, ctx);
       if (node.type === 'list' || node.type === 'blockquote') collectChecklist(node, start, facts);
+      if (node.type !== 'definition') setReferences(facts, text);
       break;
   }
   if (node.type !== 'code') {
@@ -160,6 +207,11 @@ export function extractBlockFacts(node: RootContent, source: string, blockStart:
   }
   void blockStart;
   return facts;
+}
+
+function setReferences(facts: BlockFacts, text: string): void {
+  const labels = referenceLabels(text);
+  if (labels) facts.references = labels;
 }
 
 function shift(span: Span, by: number): Span {
@@ -180,6 +232,13 @@ function collectInline(node: Nodes, source: string, blockStart: number, facts: B
     if (n.type === 'code') {
       // A fenced block nested in a list: mermaid there is still a graph people write.
       continue;
+    }
+    if (n.type === 'definition' || n.type === 'footnoteDefinition') {
+      const s = n.position?.start.offset;
+      const e = n.position?.end.offset;
+      const label = s === undefined || e === undefined ? undefined : definitionLabel(source.slice(s, e));
+      if (label) (facts.definitions ??= []).push(label);
+      if (n.type === 'definition') continue;
     }
     if (n.type === 'text' || n.type === 'inlineCode') {
       const s = n.position?.start.offset;
