@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import fc from 'fast-check';
 import {
   ConfigurationRequest,
@@ -33,6 +32,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { generatePlan } from '../../bench/generatePlan';
 import { burstArbitrary, notificationsOf, positionAt, type Change, type Edit } from './editSequences';
+import { builtDist } from '../builtDist';
 import { ROOT, FIXTURES } from './harness';
 
 const WAIT_MS = 60_000;
@@ -40,29 +40,10 @@ const FIXED_SEED = 20261203;
 const FIXED_RUNS = 24;
 
 let serverJs: string;
-let bundleDir: string | undefined;
 
-before(async () => {
-  // A private bundle of the current sources (also the parser worker's script), as in server.test.ts.
-  fs.mkdirSync(path.join(ROOT, 'out'), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(ROOT, 'out', 'differential-server-'));
-  bundleDir = dir;
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  serverJs = path.join(dir, 'server.js');
-  await esbuild.build({
-    entryPoints: ['server/src/server.ts'],
-    outfile: serverJs,
-    absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
-});
-
-after(() => {
-  if (bundleDir) fs.rmSync(bundleDir, { recursive: true, force: true });
+before(() => {
+  // dist/ as `npm test` built it before any test ran, or a private bundle (test/builtDist.ts).
+  serverJs = builtDist().server;
 });
 
 /** What a client sees of one document. */
