@@ -33,6 +33,7 @@ function run(command, args, options = {}) {
     const seen = (d) => {
       output += d;
       lastPrinted = Date.now();
+      // eslint-disable-next-line no-control-regex -- ANSI colour codes
       for (const line of String(d).replace(/\x1b\[[0-9;]*m/g, '').split('\n')) if (TEST_LINE.test(line)) lastTest = line.trim();
     };
     child.stdout.on('data', (d) => {
@@ -88,6 +89,7 @@ await step('build', process.execPath, ['scripts/build.mjs']);
 // The VS Code the extension suites run in; its Markdown grammar is also used by the grammar tests.
 await step('install VS Code for the tests (code-server, cached)', process.execPath, ['scripts/vscode-test/install-code-server.mjs']);
 await step('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+await step('lint (eslint, typescript-eslint)', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
 
 const tests = findTests(path.join(root, 'test')).filter((t) => !filter || t.includes(filter));
 await step(

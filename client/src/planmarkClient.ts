@@ -68,6 +68,7 @@ export class PlanmarkClient implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
     // Filled in once the client exists: the default handler needs the client.
+    // eslint-disable-next-line prefer-const -- assigned below, read later by the handlers above
     let fallback: ErrorHandler | undefined;
     const errorHandler: ErrorHandler = {
       error: (error, message, count) => fallback!.error(error, message, count),

@@ -291,6 +291,7 @@ function makeRequestHandler(page, ipcDir, screenshotDir) {
 function formatLogArgs(args) {
   if (!Array.isArray(args)) args = [args];
   // Plain text: reporters colour their marks under CI=true (\x1b[32m✔\x1b[39m).
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes
   return util.format(...args).replace(/\u001b\[[0-9;]*m/g, '');
 }
 

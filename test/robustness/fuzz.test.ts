@@ -47,6 +47,7 @@ const PREFIX_CHARS = ['\u2028', '\u2029', '😀', '👩‍👩‍👧', '𝒯�
 const prefixText = fc.oneof(
   fc.array(fc.constantFrom(...PREFIX_CHARS), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
   // Any graphemes, without ASCII (which could end a cell or a label, or extend the ID).
+  // eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }).map((s) => s.replace(/[\x00-\x7f]/g, '') || '😀'),
 );
 
@@ -213,7 +214,6 @@ const codeActionDataProperty = () =>
   );
 
 // Each property has its own value type; the runner only needs to hand them to fast-check.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyProperty = () => fc.IProperty<any>;
 const PROPERTIES: { name: string; property: AnyProperty; runs: number }[] = [
   { name: 'every feature on mutated plans and fixtures', property: mutatedProperty, runs: RUNS.mutated },

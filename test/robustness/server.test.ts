@@ -6,8 +6,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { builtDist } from '../builtDist';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';

@@ -1,7 +1,6 @@
 // Open documents: large plans parse in the background and edits made meanwhile are never lost.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { builtDist } from '../builtDist';
 import { BackgroundParser } from '../../server/src/backgroundParser';
 import { INLINE_PARSE_LIMIT, OpenDocument } from '../../server/src/documents';

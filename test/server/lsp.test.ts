@@ -303,7 +303,7 @@ for (const configuration of [true, false]) {
       const fromTable = (await client.connection.sendRequest(SyncDependenciesRequest.method, { uri: FILLED_URI, direction: 'graphFromTable' })) as CommandEditResult;
       assert.equal(fromTable.version, version);
       assert.equal(fromTable.edits.length, 1);
-      assert.match(fromTable.edits[0].newText, /^    A --> D$/m);
+      assert.match(fromTable.edits[0].newText, /^ {4}A --> D$/m);
       version = await client.applyEdits(FILLED_URI, fromTable.edits);
       published = await client.diagnostics(FILLED_URI, `version ${version}`, (p) => p.version === version);
       assert.deepEqual(codes(published.diagnostics), []);

@@ -444,13 +444,13 @@ describe('snippets cover the template', () => {
     const nodes = parseSnippet(bodyText(byPrefix('plan-full')));
     const m = new RegExp(`^${toPattern(nodes)}$`).exec(template);
     assert.ok(m, 'plan-full does not reproduce the template text');
-    const PLACEHOLDER = /^(?:\[[^\[\]\n]+\]|Yes\/No|High\/Med\/Low|X\.Y\.Z|[XYZ]|GET|POST|TASK_\d+(?:, TASK_\d+)*)$/;
+    const PLACEHOLDER = /^(?:\[[^[\]\n]+\]|Yes\/No|High\/Med\/Low|X\.Y\.Z|[XYZ]|GET|POST|TASK_\d+(?:, TASK_\d+)*)$/;
     for (const captured of m.slice(1)) assert.match(captured, PLACEHOLDER);
     // Nothing in the template that reads as a placeholder is left as literal text.
     const literal = nodes.filter((n) => n.kind === 'text').map((n) => (n as { value: string }).value).join('\n');
     const outsideChecklists = literal.replace(/^(\s*(?:[-*+]|\d+[.)]) )\[[ xX]\]/gm, '$1');
     const outsideMermaid = outsideChecklists.replace(/```mermaid[\s\S]*?```/g, '');
-    assert.doesNotMatch(outsideMermaid, /\[[^\[\]\n]+\]|Yes\/No|High\/Med\/Low|YYYY-MM-DD/);
+    assert.doesNotMatch(outsideMermaid, /\[[^[\]\n]+\]|Yes\/No|High\/Med\/Low|YYYY-MM-DD/);
   });
 
   test('dates default to today', () => {

@@ -51,7 +51,7 @@ export function isRealDate(value: string): boolean {
 
 /** "GET", "`get`", "GET / POST", "GET, HEAD". */
 function isHttpMethodList(text: string): boolean {
-  const parts = stripInline(text).split(/\s*[\/,|]\s*|\s+/).filter(Boolean);
+  const parts = stripInline(text).split(/\s*[/,|]\s*|\s+/).filter(Boolean);
   return parts.length > 0 && parts.every((p) => HTTP_METHODS.has(stripInline(p).toUpperCase()));
 }
 

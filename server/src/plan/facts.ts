@@ -131,7 +131,7 @@ function definitionLabel(source: string): string | undefined {
 }
 
 const FIELD_LINE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[[ xX]\][ \t]+)?\*\*([^*\n]{1,80}?)(?::\*\*|\*\*[ \t]*:)[ \t]*([^\r\n]*)$/;
-const PLACEHOLDER_BRACKET = /\[([^\[\]\n]{1,200})\]/g;
+const PLACEHOLDER_BRACKET = /\[([^[\]\n]{1,200})\]/g;
 const PLACEHOLDER_WORDS = /\b(?:Yes\/No|High\/Med\/Low|X\.Y\.Z)\b|(?<![\w.])[XYZ]%|<[ \t]?[XYZ][ \t]?ms\b/g;
 const DIRECTIVE = /<!--[ \t]*planmark-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)-->/g;
 const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})([^\r\n]*)$/;
@@ -212,10 +212,6 @@ export function extractBlockFacts(node: RootContent, source: string, blockStart:
 function setReferences(facts: BlockFacts, text: string): void {
   const labels = referenceLabels(text);
   if (labels) facts.references = labels;
-}
-
-function shift(span: Span, by: number): Span {
-  return { start: span.start + by, end: span.end + by };
 }
 
 function plainText(node: Nodes): string {

@@ -1,12 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CompletionItem, MarkupContent, Range, TextEdit } from 'vscode-languageserver-types';
 import { parsePlan, type Plan } from '../../../server/src/plan';
 import { complete, resolveCompletionItem } from '../../../server/src/features/completion';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
-import { FIXTURES, FILLED, TEMPLATE } from '../testUtil';
+import { FILLED, TEMPLATE } from '../testUtil';
 
 const CURSOR = '§';
 

@@ -1,10 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { parsePlan, type Plan } from '../../../server/src/plan';
 import { findDefinition } from '../../../server/src/features/definition';
-import { edit, posOf, FIXTURES, FILLED, URI } from '../testUtil';
+import { edit, posOf, FILLED, URI } from '../testUtil';
 
 
 

@@ -1,11 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import { parsePlan } from '../../../server/src/plan';
 import { documentSymbols } from '../../../server/src/features/documentSymbols';
-import { edit, FIXTURES, FILLED, TEMPLATE, URI } from '../testUtil';
+import { edit, FILLED, TEMPLATE, URI } from '../testUtil';
 
 
 

@@ -1,11 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { FoldingRangeKind } from 'vscode-languageserver-types';
 import { parsePlan } from '../../../server/src/plan';
 import { foldingRanges } from '../../../server/src/features/foldingRanges';
-import { FIXTURES, FILLED, URI } from '../testUtil';
+import { FILLED, URI } from '../testUtil';
 
 
 /** Folding ranges as "start-end" with 1-based lines, as the editor's gutter shows them. */

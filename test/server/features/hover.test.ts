@@ -1,11 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
-import { parsePlan, type Plan } from '../../../server/src/plan';
+import { parsePlan } from '../../../server/src/plan';
 import { hoverTask } from '../../../server/src/features/hover';
-import { edit, posOf, FIXTURES, FILLED, URI } from '../testUtil';
+import { edit, posOf, FILLED, URI } from '../testUtil';
 
 
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { TextEdit } from 'vscode-languageserver-types';
-import { LineIndex, parsePlan, type Plan } from '../../../server/src/plan';
+import { parsePlan, type Plan } from '../../../server/src/plan';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import {
   addDependencyEdit,

@@ -1,13 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { parsePlan } from '../../../server/src/plan';
 import { planSummary, sectionList, taskList } from '../../../server/src/features/planInfo';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
-import { FIXTURES, FILLED, TEMPLATE, URI } from '../testUtil';
+import { FILLED, TEMPLATE, URI } from '../testUtil';
 
 
 function edit(text: string, from: string | RegExp, to: string): string {

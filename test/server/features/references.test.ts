@@ -1,11 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Location } from 'vscode-languageserver-types';
 import { parsePlan, type Plan } from '../../../server/src/plan';
 import { findReferences } from '../../../server/src/features/references';
-import { edit, posOf, FIXTURES, FILLED, URI } from '../testUtil';
+import { edit, posOf, FILLED, URI } from '../testUtil';
 
 
 

@@ -1,11 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { ResponseError, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { dependencyGraph, parsePlan, type Plan } from '../../../server/src/plan';
 import { prepareRename, renameTask } from '../../../server/src/features/rename';
-import { edit, posOf, FIXTURES, FILLED, URI } from '../testUtil';
+import { edit, posOf, FILLED, URI } from '../testUtil';
 
 const GRAPH =
   '    A[TASK_001: Schema] --> B[TASK_002: Hashing]\n    A --> C[TASK_003: Sign-up]\n    B --> C\n    B --> D[TASK_004: Sign-in]\n    C --> E[TASK_005: E2E tests]\n    D --> E\n';

@@ -1,13 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { parsePlan } from '../../../server/src/plan';
 import { buildTaskGraph } from '../../../server/src/features/taskGraph';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { GraphPayload } from '../../../shared/protocol';
-import { edit, FIXTURES, FILLED, TEMPLATE, URI } from '../testUtil';
+import { edit, FILLED, TEMPLATE, URI } from '../testUtil';
 
 
 

@@ -29,7 +29,7 @@ const EDITOR_SETTINGS: Record<string, unknown> = {
 
 async function setEditorSettings(values: Record<string, unknown> | undefined): Promise<void> {
   const editor = vscode.workspace.getConfiguration('editor');
-  for (const [key, value] of Object.entries(EDITOR_SETTINGS)) {
+  for (const key of Object.keys(EDITOR_SETTINGS)) {
     await editor.update(key, values ? values[key] : undefined, vscode.ConfigurationTarget.Global);
   }
 }
