@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { hasPlanTitle, isMarkdownPath, matchesPlanGlobs, planKindOf, type PlanKind } from '../../shared/planFiles';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
 import { applyWorkspaceChecks, countProblems, runGraphCli, type CheckedPlan } from './cliWorkspace';

@@ -12,7 +12,7 @@ export function parseStatusText(text: string): TaskStatus | undefined {
     .trim()
     .toLowerCase();
   if (/^(?:done|complete|completed|finished|closed|\u2705|\u2714|\u2611|\[x\])(?:\s|$)/u.test(value)) return 'done';
-  if (/^(?:in[ -]?progress|doing|wip|started|active|ongoing|in[ -]?review|\u{1F6A7}|\u23F3|\u{1F504}|\[[-~\/]\])(?:\s|$)/u.test(value)) return 'in-progress';
+  if (/^(?:in[ -]?progress|doing|wip|started|active|ongoing|in[ -]?review|\u{1F6A7}|\u23F3|\u{1F504}|\[[-~/]\])(?:\s|$)/u.test(value)) return 'in-progress';
   if (/^(?:todo|to[ -]?do|open|pending|not[ -]?started|planned|blocked|\[ \]|\u2B1C|-|\u2014)?$/u.test(value) || /^(?:todo|to do|open|pending|not started|planned)\b/.test(value)) return 'todo';
   return undefined;
 }

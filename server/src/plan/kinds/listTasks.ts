@@ -52,7 +52,7 @@ export interface TaskLine {
   contentStart: number;
 }
 
-const ITEM_HEAD = /^([-*+]|\d{1,9}[.)])[ \t]+(?:\[([ xX~\/-])\](\*?)(?=[ \t]|$)[ \t]*)?/;
+const ITEM_HEAD = /^([-*+]|\d{1,9}[.)])[ \t]+(?:\[([ xX~/-])\](\*?)(?=[ \t]|$)[ \t]*)?/;
 
 export function statusOfCheckbox(mark: string | undefined): TaskStatus | undefined {
   if (mark === undefined) return undefined;
@@ -120,7 +120,7 @@ export interface ParsedTask {
 }
 
 /** A task title cannot start like the rest of a dependency statement ("T011 depends on T010", "T007-T008 before T009"). */
-const STATEMENT_START = /^(?:[-–—,&\/+→⟶⇒]|->|=>|\.\.|(?:and|or|depends?|requires?|needs?|after|before|blocks?|can|must|should|is|are|to|through|then|waits?)\b)/i;
+const STATEMENT_START = /^(?:[-–—,&/+→⟶⇒]|->|=>|\.\.|(?:and|or|depends?|requires?|needs?|after|before|blocks?|can|must|should|is|are|to|through|then|waits?)\b)/i;
 
 /** Reads the task lists of a spec-kit or Kiro plan. */
 export function readListKind(input: ListKindInput): ListKindModel {

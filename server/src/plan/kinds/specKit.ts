@@ -3,7 +3,7 @@
 // Dependencies are prose: on a task line ("depends on T004, T005", "after T010", "blocks T020")
 // and in statements anywhere else ("T012 depends on T010", "T012-T015 depend on T011",
 // "T001 → T002 → T003"), typically in the "Dependencies & Execution Order" section.
-import type { DependencySlot, Span, TaskRef } from '../types';
+import type { Span, TaskRef } from '../types';
 import { expandRange, type DependencyStatement, type ParsedTask, type TaskLine } from './listTasks';
 
 /** Task IDs of spec-kit: T001. */
