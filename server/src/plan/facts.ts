@@ -103,7 +103,7 @@ export function normalizeLabel(label: string): string {
   return label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase();
 }
 
-const BRACKETED = /\[((?:[^\[\]\\]|\\[\s\S]){1,999})\]/g;
+const BRACKETED = /\[((?:[^[\]\\]|\\[\s\S]){1,999})\]/g;
 
 /** Candidate reference labels in a block's text: every innermost bracketed run. */
 function referenceLabels(text: string): string[] | undefined {
