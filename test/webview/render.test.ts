@@ -494,26 +494,44 @@ describe('large graphs in chromium', () => {
 });
 
 describe('overview, focus and find in chromium', () => {
-  it('opens a large plan as collapsed steps; a click or Enter expands one; Expand all draws every task', async () => {
+  it('opens a large plan as collapsed steps (ranges of steps when there are many); a click or Enter expands; Expand all draws every task', async () => {
     const p = makePayload(300);
     const wp = await openWebview(browser, server);
     try {
       const r = await wp.renderPayload(p);
       const groups = wp.page.locator('.pm-canvas svg g.node.pm-group-node');
-      assert.equal(await groups.count(), p.steps.length, 'one node per step');
+      assert.equal(await groups.count(), 10, '30 steps: ten ranges of three');
       assert.equal(r.nodes, 0, 'no task node drawn');
-      assert.match((await groups.first().textContent()) ?? '', /Step 1: Phase 1[\s\S]*10 tasks/);
+      assert.match((await groups.first().textContent()) ?? '', /Steps 1\u20133[\s\S]*Step 1: Phase 1[\s\S]*30 tasks/);
+      // A range opens into its steps, a step into its tasks.
+      await wp.waitForRender(() => groups.first().click());
+      assert.equal(await groups.count(), 12, 'three steps and nine ranges');
+      assert.match((await groups.first().textContent()) ?? '', /^(?:.*: click or Enter to expand)?Step 1: Phase 1[\s\S]*10 tasks/);
       const expanded = await wp.waitForRender(() => groups.first().click());
       assert.equal(expanded.nodes, 10, 'the first step\u2019s tasks are drawn');
       assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), 1);
-      assert.deepEqual((await lastOf(wp, 'state'))!.state.expanded, ['Step 1: Phase 1']);
+      assert.deepEqual((await lastOf(wp, 'state'))!.state.expanded, ['Steps 1\u20133', 'Step 1: Phase 1']);
       // Keyboard: focus the next collapsed step and press Enter.
-      await wp.page.locator('.pm-canvas svg g.node.pm-group-node').first().focus();
+      await groups.first().focus();
       const two = await wp.waitForRender(() => wp.page.keyboard.press('Enter'));
       assert.equal(two.nodes, 20);
       const all = await wp.waitForRender(() => wp.page.getByRole('button', { name: 'Expand all' }).click());
       assert.equal(all.nodes, 300);
       assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+
+  it('gives a long chain without steps an overview of chunks of tasks, and says once that every task is critical', async () => {
+    const p = generatedPayload(60);
+    const wp = await openWebview(browser, server);
+    try {
+      const r = await wp.renderPayload(p);
+      assert.equal(r.nodes, 0);
+      assert.equal(await wp.page.locator('.pm-canvas svg g.node.pm-group-node').count(), 6);
+      assert.match((await wp.page.locator('.pm-status').textContent()) ?? '', /every task is on the critical path/);
+      assert.equal(await wp.page.locator('.pm-canvas svg g.node.pmCritical').count(), 0, 'not painted');
     } finally {
       await wp.close();
     }

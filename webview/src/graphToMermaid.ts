@@ -268,6 +268,51 @@ export function slackByTask(payload: Pick<GraphPayload, 'nodes' | 'edges'>): Map
   return out;
 }
 
+/** Collapsed steps drawn at most (more are grouped into ranges of steps). */
+const MAX_GROUP_NODES = 12;
+
+/**
+ * Size of the drawing of the whole graph, estimated without laying it out (ranks by longest
+ * path, nodes ~190 x 63 px with the layout's spacing), to decide whether it can be shown legibly.
+ */
+export function estimateExtent(payload: Pick<GraphPayload, 'nodes' | 'edges'>, direction: 'TD' | 'LR'): { width: number; height: number } {
+  const rank = new Map<string, number>(payload.nodes.map((n) => [n.id, 0]));
+  const succ = new Map<string, string[]>();
+  const indeg = new Map<string, number>();
+  for (const id of rank.keys()) indeg.set(id, 0);
+  for (const e of payload.edges) {
+    if (e.inCycle || !rank.has(e.from) || !rank.has(e.to) || e.from === e.to) continue;
+    (succ.get(e.from) ?? succ.set(e.from, []).get(e.from)!).push(e.to);
+    indeg.set(e.to, indeg.get(e.to)! + 1);
+  }
+  const queue: string[] = [];
+  for (const [id, d] of indeg) if (d === 0) queue.push(id);
+  for (let i = 0; i < queue.length; i++) {
+    for (const w of succ.get(queue[i]!) ?? []) {
+      rank.set(w, Math.max(rank.get(w)!, rank.get(queue[i]!)! + 1));
+      indeg.set(w, indeg.get(w)! - 1);
+      if (indeg.get(w) === 0) queue.push(w);
+    }
+  }
+  const perRank = new Map<number, number>();
+  for (const r of rank.values()) perRank.set(r, (perRank.get(r) ?? 0) + 1);
+  const ranks = perRank.size;
+  const widest = Math.max(0, ...perRank.values());
+  const along = widest * 190 + Math.max(0, widest - 1) * 40;
+  const across = ranks * 63 + Math.max(0, ranks - 1) * 50;
+  return direction === 'LR' ? { width: across * 3, height: widest * (63 + 40) } : { width: along, height: across };
+}
+
+/** Steps for a plan that has none: consecutive tasks of the table in chunks, so large plans still get an overview. */
+export function chunkSteps(payload: Pick<GraphPayload, 'nodes'>, chunk: number): GraphPayload['steps'] {
+  const steps: GraphPayload['steps'] = [];
+  for (let i = 0; i < payload.nodes.length; i += chunk) {
+    const part = payload.nodes.slice(i, i + chunk);
+    steps.push({ title: `${part[0]!.id} \u2013 ${part[part.length - 1]!.id}`, tasks: part.map((n) => n.id) });
+  }
+  return steps;
+}
+
 /** Share of the tasks on the critical path from which painting them is useless. */
 const MOSTLY_CRITICAL = 0.8;
 
@@ -456,8 +501,20 @@ function collapseSteps(
   const keptClusters: ModelCluster[] = [];
   const byKey = new Map(model.nodes.map((n) => [n.key, n]));
   const collapsedAt = new Map<string, ModelNode>();
-  for (const cl of model.clusters) {
-    if (expanded.has(cl.title)) {
+  // Many steps: consecutive steps first collapse into up to ten ranges ("Steps 1-10"), each
+  // expandable into its steps, so the overview stays a dozen legible nodes at any size.
+  const units: (ModelCluster & { parts?: ModelCluster[] })[] = [];
+  if (model.clusters.length > MAX_GROUP_NODES) {
+    const size = Math.ceil(model.clusters.length / 10);
+    for (let j = 0; j * size < model.clusters.length; j++) {
+      const part = model.clusters.slice(j * size, j * size + size);
+      const title = part.length === 1 ? part[0]!.title : `Steps ${j * size + 1}\u2013${j * size + part.length}`;
+      if (part.length > 1 && expanded.has(title)) units.push(...part);
+      else units.push({ key: `b${j}`, title, nodes: part.flatMap((c) => c.nodes), parts: part.length > 1 ? part : undefined });
+    }
+  } else units.push(...model.clusters);
+  for (const cl of units) {
+    if (!cl.parts && expanded.has(cl.title)) {
       keptClusters.push(cl);
       continue;
     }
@@ -480,7 +537,9 @@ function collapseSteps(
     const second: string[] = [];
     if (problems > 0) second.push(`${problems} problem${problems === 1 ? '' : 's'}`);
     if (critical > 0 && criticalHours > 0) second.push(`${Math.round((100 * critical) / criticalHours)}% of critical path`);
-    const lines = [...wrapTitle(cl.title), stats.join(' \u00b7 ')];
+    const lines = cl.parts
+      ? [cl.title, normalizeLabel(`${cl.parts[0]!.title} \u2026`, 36), normalizeLabel(`\u2026 ${cl.parts[cl.parts.length - 1]!.title}`, 36), stats.join(' \u00b7 ')]
+      : [...wrapTitle(cl.title), stats.join(' \u00b7 ')];
     if (second.length) lines.push(second.join(' \u00b7 '));
     const classes = ['pmGroup'];
     if (critical > 0 && !mostlyCritical) classes.push(NODE_CLASSES.critical);

@@ -10,14 +10,17 @@ import type {
 } from '../../shared/protocol';
 import { pngDataUrl, svgDocument } from './exporter';
 import { DEFAULT_VIEW_STATE, parseExtensionMessage, parseViewState } from './messages';
+import { Minimap, type MinimapNode } from './minimap';
 import { PanZoom } from './panzoom';
-import type { GraphView } from './graphToMermaid';
+import { chunkSteps, estimateExtent, type GraphView } from './graphToMermaid';
 import { renderGraph, type EngineChoice, type LayoutChoice, type RenderedGraph } from './renderer';
 import { readTheme, toHex, type ThemeInfo, type ThemeKind } from './theme';
 import { Tooltip } from './tooltip';
 
-/** From this many tasks a plan with steps opens as an overview of collapsed steps. */
-const COLLAPSE_THRESHOLD = 60;
+/** Graphs of at most this many tasks are always drawn in full. */
+const COLLAPSE_MIN = 40;
+/** Zoom below which 13 px labels are too small to read: a graph needing less to fit gets a minimap. */
+const LEGIBLE_ZOOM = 0.6;
 /** Default depth of the focus view (dependency steps each way). */
 const FOCUS_DEPTH = 2;
 
@@ -78,9 +81,15 @@ class GraphApp {
   /** What the last render showed. */
   private shownMode: 'overview' | 'focus' = 'overview';
   private shownFocus: string | null = null;
+  private shownSteps: GraphPayload['steps'] = [];
   /** Find: index of the match Enter centres next. */
   private matchIndex = -1;
   private readonly crumbs: HTMLDivElement;
+  private readonly minimap: Minimap;
+  private readonly menu: HTMLDivElement;
+  private readonly moreButton: HTMLButtonElement;
+  /** The cursor's task, marked in screen space so it shows at every zoom. */
+  private readonly ring: HTMLDivElement;
   private readonly neighboursButton: HTMLButtonElement;
   private engineChoice: EngineChoice = 'auto';
 
@@ -148,21 +157,61 @@ class GraphApp {
       this.updateState({ neighbours: !this.state.neighbours }, true);
     });
     this.status = h('span', { className: 'pm-status', attrs: { 'aria-live': 'polite' } });
+    // The toolbar never wraps: buttons that do not fit move, last first, into the "More" menu.
+    const svgButton = button('SVG', 'Export the graph as SVG', () => this.exportSvg());
+    const pngButton = button('PNG', 'Export the graph as PNG', () => void this.exportPng());
+    const sourceButton = button('Copy source', 'Copy the mermaid source of this view', () => this.copySource());
+    const moreButton = button('\u22ef', 'More actions', () => this.toggleMenu());
+    moreButton.setAttribute('aria-haspopup', 'menu');
+    moreButton.setAttribute('aria-expanded', 'false');
+    moreButton.setAttribute('aria-label', 'More actions');
+    this.moreButton = moreButton;
+    this.menu = h('div', { className: 'pm-menu', attrs: { role: 'menu', 'aria-label': 'More actions' } });
+    this.menu.hidden = true;
+    const sepA = sep();
+    const sepB = sep();
     toolbar.append(
       button('Fit', 'Fit the graph to the view (0)', () => this.fit()),
       button('+', 'Zoom in (+)', () => this.panzoom.zoomBy(1.2)),
       button('\u2212', 'Zoom out (-)', () => this.panzoom.zoomBy(1 / 1.2)),
-      sep(),
-      this.dirButton,
-      this.groupButton,
+      sepA,
       this.filterInput,
       this.neighboursButton,
-      sep(),
-      button('SVG', 'Export the graph as SVG', () => this.exportSvg()),
-      button('PNG', 'Export the graph as PNG', () => void this.exportPng()),
-      button('Copy source', 'Copy the mermaid source of this view', () => this.copySource()),
+      sepB,
+      this.dirButton,
+      this.groupButton,
+      svgButton,
+      pngButton,
+      sourceButton,
       this.status,
+      moreButton,
     );
+    // Lowest priority first.
+    const overflowable = [sourceButton, pngButton, svgButton, this.groupButton, this.dirButton];
+    const layoutToolbar = () => {
+      for (const b of [...overflowable].reverse()) this.status.before(b);
+      moreButton.hidden = true;
+      for (const b of overflowable) {
+        if (toolbar.scrollWidth <= toolbar.clientWidth + 1) break;
+        moreButton.hidden = false;
+        this.menu.prepend(b);
+      }
+      sepB.hidden = overflowable.every((b) => b.parentElement === this.menu);
+      if (moreButton.hidden) this.closeMenu();
+    };
+    new ResizeObserver(layoutToolbar).observe(toolbar);
+    document.addEventListener('pointerdown', (e) => {
+      if (!this.menu.hidden && !this.menu.contains(e.target as Node) && e.target !== moreButton) this.closeMenu();
+    });
+    this.menu.addEventListener('click', (e) => {
+      if ((e.target as Element).closest('button')) this.closeMenu();
+    });
+    this.menu.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        this.closeMenu();
+        moreButton.focus();
+      }
+    });
 
     this.crumbs = h('div', { className: 'pm-crumbs', attrs: { role: 'navigation', 'aria-label': 'Graph view' } });
     this.banner = h('div', { className: 'pm-banner', attrs: { role: 'status' } });
@@ -183,13 +232,40 @@ class GraphApp {
       item.append(h('span', { className: `pm-key ${cls}`, attrs: { 'aria-hidden': 'true' } }), document.createTextNode(text));
       legend.append(item);
     }
-    this.viewport.append(this.canvas, this.empty, legend);
-    root.replaceChildren(toolbar, this.crumbs, this.banner, this.viewport);
+    this.ring = h('div', { className: 'pm-ring', attrs: { 'aria-hidden': 'true' } });
+    this.ring.hidden = true;
+    this.minimap = new Minimap(
+      () => {
+        const r = this.viewport.getBoundingClientRect();
+        return { width: r.width, height: r.height };
+      },
+      () => this.panzoom.transform,
+      (x, y) => this.panzoom.centerOn(x, y),
+      () => {
+        const css = getComputedStyle(document.body);
+        const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+        return {
+          bg: v('--pm-bg', '#1e1e1e'),
+          plain: v('--pm-muted', '#9d9d9d'),
+          group: v('--pm-fg', '#cccccc'),
+          critical: v('--pm-critical', '#d18616'),
+          error: v('--pm-error', '#f14c4c'),
+          frame: v('--pm-match', '#3794ff'),
+          highlight: v('--pm-highlight', '#007fd4'),
+        };
+      },
+    );
+    this.viewport.append(this.canvas, this.ring, this.empty, legend, this.minimap.element);
+    root.replaceChildren(toolbar, this.menu, this.crumbs, this.banner, this.viewport);
     this.tooltip = new Tooltip(document.body);
 
     this.panzoom = new PanZoom(this.viewport, this.canvas, (t) => this.updateState({ ...t }, false));
     this.panzoom.set({ zoom: this.state.zoom, panX: this.state.panX, panY: this.state.panY }, false);
     this.panzoom.fitHandler = () => this.fit();
+    this.panzoom.afterChange = () => {
+      this.minimap.redraw();
+      this.placeRing();
+    };
     this.syncToolbar();
 
     // ---- interaction ----
@@ -354,11 +430,12 @@ class GraphApp {
     };
     let result: RenderedGraph;
     try {
-      const { view, mode } = this.viewFor(payload);
+      const { view, mode, steps } = this.viewFor(payload);
       this.shownMode = mode;
       this.shownFocus = view.focus?.task ?? null;
+      this.shownSteps = steps ?? payload.steps;
       result = await renderGraph(
-        payload,
+        steps ? { ...payload, steps } : payload,
         view,
         this.theme,
         this.layoutChoice,
@@ -387,6 +464,8 @@ class GraphApp {
           : `No task matches \u201c${this.state.filter.trim()}\u201d.`;
       this.empty.hidden = false;
     }
+    // The breadcrumb's height changes the viewport's: settle it before fitting.
+    this.updateCrumbs(payload, result);
     if (this.fitNext || !this.hasSavedTransform) {
       this.fitNext = false;
       this.fit(this.hasSavedTransform);
@@ -394,9 +473,10 @@ class GraphApp {
       this.state = { ...this.state, ...this.panzoom.transform };
       this.vscode.setState(this.state);
     }
+    this.updateMinimap(result);
     if (this.highlighted) this.highlight(this.highlighted, false);
+    else this.placeRing();
     this.updateStatus(payload, result);
-    this.updateCrumbs(payload, result);
     this.matchIndex = -1;
     // Time spent drawing, without the frame waited for the status line to paint.
     const ms = Math.round(performance.now() - t0 - waited);
@@ -419,8 +499,21 @@ class GraphApp {
     this.status.textContent = parts.join(' \u00b7 ');
   }
 
+  private toggleMenu(): void {
+    if (this.menu.hidden) {
+      this.menu.hidden = false;
+      this.moreButton.setAttribute('aria-expanded', 'true');
+      this.menu.querySelector('button')?.focus();
+    } else this.closeMenu();
+  }
+
+  private closeMenu(): void {
+    this.menu.hidden = true;
+    this.moreButton.setAttribute('aria-expanded', 'false');
+  }
+
   /** What to draw: the overview (steps collapsed on large plans) or the focus on the cursor's task. */
-  private viewFor(payload: GraphPayload): { view: GraphView; mode: 'overview' | 'focus' } {
+  private viewFor(payload: GraphPayload): { view: GraphView; mode: 'overview' | 'focus'; steps?: GraphPayload['steps'] } {
     const base: GraphView = {
       direction: this.state.direction,
       groupBySteps: this.state.groupBySteps,
@@ -433,11 +526,43 @@ class GraphApp {
     if (mode === 'focus' && cursor) {
       return { view: { ...base, filter: '', focus: { task: cursor, depth: this.state.focusDepth ?? FOCUS_DEPTH } }, mode: 'focus' };
     }
-    // Above the threshold the steps start collapsed: their tasks' labels would be too small to read.
+    // A graph that cannot be shown legibly starts with its steps collapsed (tasks of a plan
+    // without steps are chunked in table order), rather than labels shrunk to dust.
     const expanded = new Set(this.state.expanded ?? []);
+    const steps = this.overviewSteps(payload);
     const collapse =
-      !this.state.filter.trim() && payload.steps.length >= 2 && n > COLLAPSE_THRESHOLD && !payload.steps.every((st) => expanded.has(st.title));
+      !this.state.filter.trim() && steps.length >= 2 && n > COLLAPSE_MIN && !this.fitsLegibly(payload) && !steps.every((st) => expanded.has(st.title));
+    if (collapse && steps !== payload.steps) return { view: { ...base, collapse: { expanded } }, mode: 'overview', steps };
     return { view: collapse ? { ...base, collapse: { expanded } } : base, mode: 'overview' };
+  }
+
+  private stepsCache = new WeakMap<GraphPayload, GraphPayload['steps']>();
+  private legibleCache = new WeakMap<GraphPayload, Map<string, boolean>>();
+
+  /** The payload's steps, or chunks of ten tasks (at most ~100 chunks) when it has fewer than two. */
+  private overviewSteps(payload: GraphPayload): GraphPayload['steps'] {
+    if (payload.steps.length >= 2) return payload.steps;
+    let steps = this.stepsCache.get(payload);
+    if (!steps) {
+      steps = chunkSteps(payload, Math.max(10, Math.ceil(payload.nodes.length / 100)));
+      this.stepsCache.set(payload, steps);
+    }
+    return steps;
+  }
+
+  /** True when the whole graph fits the view at a legible zoom (estimated before drawing). */
+  private fitsLegibly(payload: GraphPayload): boolean {
+    const v = this.viewport.getBoundingClientRect();
+    const key = `${this.state.direction} ${Math.round(v.width)} ${Math.round(v.height)}`;
+    let byView = this.legibleCache.get(payload);
+    if (!byView) this.legibleCache.set(payload, (byView = new Map()));
+    let fits = byView.get(key);
+    if (fits === undefined) {
+      const e = estimateExtent(payload, this.state.direction);
+      fits = Math.min((v.width - 32) / Math.max(1, e.width), (v.height - 32) / Math.max(1, e.height)) >= LEGIBLE_ZOOM;
+      byView.set(key, fits);
+    }
+    return fits;
   }
 
   private groupAt(target: EventTarget | null): string | undefined {
@@ -474,10 +599,10 @@ class GraphApp {
       );
     } else {
       items.push(h('span', { className: 'pm-crumb-current', text: 'Overview' }));
-      if (result.graph.groupNodes.size > 0 || (this.state.expanded?.length ?? 0) > 0 && payload.steps.length >= 2 && payload.nodes.length > COLLAPSE_THRESHOLD) {
-        items.push(h('span', { className: 'pm-crumb-label', text: `${result.graph.groupNodes.size} of ${payload.steps.length} steps collapsed` }));
+      if (result.graph.groupNodes.size > 0) {
+        items.push(h('span', { className: 'pm-crumb-label', text: `${this.shownSteps.length} ${payload.steps.length >= 2 ? 'steps' : 'groups of tasks'}, ${result.graph.groupNodes.size} node${result.graph.groupNodes.size === 1 ? '' : 's'} collapsed` }));
         if (result.graph.groupNodes.size > 0) {
-          items.push(link('Expand all', 'Draw every task', () => this.updateState({ expanded: payload.steps.map((st) => st.title) }, true)));
+          items.push(link('Expand all', 'Draw every task', () => this.updateState({ expanded: this.shownSteps.map((st) => st.title) }, true)));
         }
         if (this.state.expanded?.length) items.push(link('Collapse all', 'Draw every step as one node', () => this.updateState({ expanded: [] }, true)));
       }
@@ -507,6 +632,54 @@ class GraphApp {
     const cb = this.canvas.getBoundingClientRect();
     const z = this.panzoom.transform.zoom;
     this.panzoom.centerOn((nb.left + nb.width / 2 - cb.left) / z, (nb.top + nb.height / 2 - cb.top) / z);
+  }
+
+  /** An element's box in the drawing's natural coordinates. */
+  private naturalBox(el: Element): { x: number; y: number; width: number; height: number } {
+    const b = el.getBoundingClientRect();
+    const c = this.canvas.getBoundingClientRect();
+    const z = this.panzoom.transform.zoom;
+    return { x: (b.left - c.left) / z, y: (b.top - c.top) / z, width: b.width / z, height: b.height / z };
+  }
+
+  /** The minimap: shown when the whole graph only fits below a legible zoom. */
+  private updateMinimap(result: RenderedGraph): void {
+    if (!result.svg) {
+      this.minimap.setGraph([], 1, 1, false);
+      return;
+    }
+    const v = this.viewport.getBoundingClientRect();
+    const fitZoom = Math.min((v.width - 32) / result.width, (v.height - 32) / result.height);
+    const show = fitZoom < LEGIBLE_ZOOM;
+    const nodes: MinimapNode[] = [];
+    if (show) {
+      for (const g of Array.from(result.svg.querySelectorAll('g.node'))) {
+        const cl = g.classList;
+        const kind = cl.contains('pmError') ? 'error' : cl.contains('pmCritical') ? 'critical' : cl.contains('pm-group-node') ? 'group' : 'plain';
+        nodes.push({ ...this.naturalBox(g), kind });
+      }
+    }
+    this.minimap.setGraph(nodes, result.width, result.height, show);
+  }
+
+  /** Places the screen-space ring around the cursor's task (at least 16 px, whatever the zoom). */
+  private placeRing(): void {
+    const g = this.highlighted === null ? undefined : this.rendered?.nodes.get(this.highlighted);
+    if (!g || !this.rendered?.svg) {
+      this.ring.hidden = true;
+      return;
+    }
+    const b = g.getBoundingClientRect();
+    const v = this.viewport.getBoundingClientRect();
+    const w = Math.max(16, b.width);
+    const hgt = Math.max(16, b.height);
+    const left = b.left - v.left + b.width / 2 - w / 2;
+    const top = b.top - v.top + b.height / 2 - hgt / 2;
+    this.ring.style.left = `${left - 4}px`;
+    this.ring.style.top = `${top - 4}px`;
+    this.ring.style.width = `${w + 8}px`;
+    this.ring.style.height = `${hgt + 8}px`;
+    this.ring.hidden = false;
   }
 
   private fit(notify = true): void {
@@ -565,8 +738,9 @@ class GraphApp {
         savedStrokes.delete(shape);
       }
     });
-    if (taskId === null) return;
-    const g = r.nodes.get(taskId);
+    const g = taskId === null ? undefined : r.nodes.get(taskId);
+    this.placeRing();
+    this.minimap.setHighlight(g ? this.naturalBox(g) : null);
     if (!g) return;
     g.classList.add('pm-highlight');
     // Mermaid writes the critical and error colours inline with !important, which a stylesheet
