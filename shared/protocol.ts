@@ -49,6 +49,12 @@ export interface GraphNode {
     /** The task in the other plan. */
     range?: WireRange;
   };
+  /** Progress, when the plan tracks it (a `- [x]` task line, a Status column): done tasks are drawn dimmed. */
+  status?: 'todo' | 'in-progress' | 'done';
+  /** An open task whose prerequisites are all done (in the earliest phase with open tasks): marked as runnable next. */
+  next?: boolean;
+  /** spec-kit `[P]`: may run in parallel with the other [P] tasks of its phase. */
+  parallel?: boolean;
 }
 
 export interface GraphEdge {
@@ -70,8 +76,12 @@ export interface GraphPayload {
   /** Each cycle as a closed path of task IDs: [A, B, A]. */
   cycles: string[][];
   criticalPath: { tasks: string[]; hours: number };
-  /** Step titles in document order, for grouping. */
+  /** Step titles in document order, for grouping (a task list's phases). */
   steps: { title: string; index?: number; tasks: string[] }[];
+  /** How the plan is written: the phase template, a spec-kit or a Kiro task list. */
+  kind?: 'template' | 'specKit' | 'kiro';
+  /** Done and total tasks, when the plan tracks progress. */
+  progress?: { done: number; total: number };
 }
 
 export interface TaskGraphParams {
@@ -100,6 +110,10 @@ export interface PlanSummary {
   errors: number;
   warnings: number;
   criticalPathHours: number;
+  /** How the plan is written. */
+  kind?: 'template' | 'specKit' | 'kiro';
+  /** Progress, when the plan tracks it: done tasks, and the hours left on the critical path of open tasks. */
+  progress?: { done: number; total: number; remainingHours: number };
 }
 export const PlanSummaryRequest = {
   method: 'planmark/planSummary',

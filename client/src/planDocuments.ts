@@ -1,7 +1,7 @@
 // Which open documents are plans, from the client's side, and the `planmark.isPlan` context key.
 import * as vscode from 'vscode';
 import { isPlanDocument } from '../../shared/planFiles';
-import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { DEFAULT_SETTINGS, resolveSettings } from '../../shared/settings';
 
 /** Schemes the language server is given documents for (see the client's documentSelector). */
 export const PLAN_SCHEMES: readonly string[] = ['file', 'untitled'];
@@ -11,12 +11,17 @@ export function planGlobs(uri?: vscode.Uri): string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : DEFAULT_SETTINGS.files;
 }
 
+/** planmark.kinds for a document, as the server resolves it. */
+export function planKinds(uri?: vscode.Uri) {
+  return resolveSettings({ kinds: vscode.workspace.getConfiguration('planmark', uri).get<unknown>('kinds') }).kinds;
+}
+
 /** The same rule the server applies (shared/planFiles.ts), for a Markdown document we sync to it. */
 export function isPlan(document: vscode.TextDocument | undefined): boolean {
   if (!document || document.languageId !== 'markdown' || !PLAN_SCHEMES.includes(document.uri.scheme)) return false;
   const path = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  return isPlanDocument(path, document.getText(), planGlobs(document.uri), roots);
+  return isPlanDocument(path, document.getText(), planGlobs(document.uri), roots, planKinds(document.uri));
 }
 
 /**

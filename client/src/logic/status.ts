@@ -14,9 +14,27 @@ export interface StatusText {
   tooltip: string;
 }
 
-/** `$(checklist) 12 tasks · 2 problems · 48h critical path` plus a tooltip with the details. */
-export function formatSummary(summary: Pick<PlanSummary, 'taskCount' | 'errors' | 'warnings' | 'criticalPathHours'>): StatusText {
+/**
+ * `$(checklist) 12 tasks · 2 problems · 48h critical path` plus a tooltip with the details; for a
+ * plan that tracks progress, `$(checklist) 7/23 done · 42 h left on the critical path · 2 problems`.
+ */
+export function formatSummary(summary: Pick<PlanSummary, 'taskCount' | 'errors' | 'warnings' | 'criticalPathHours' | 'progress'>): StatusText {
   const problems = summary.errors + summary.warnings;
+  if (summary.progress) {
+    const { done, total, remainingHours } = summary.progress;
+    const parts = [`${done}/${total} done`];
+    if (remainingHours > 0) parts.push(`${Math.round(remainingHours * 100) / 100} h left on the critical path`);
+    parts.push(plural(problems, 'problem'));
+    return {
+      text: `$(checklist) ${parts.join(' · ')}`,
+      tooltip: [
+        `Planmark: ${done} of ${plural(total, 'task')} done`,
+        remainingHours > 0 ? `Critical path of the open tasks: ${formatHours(remainingHours)}` : 'Critical path of the open tasks: no estimated hours',
+        `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`,
+        'Click to go to a task',
+      ].join('\n'),
+    };
+  }
   const parts = [plural(summary.taskCount, 'task'), plural(problems, 'problem')];
   if (summary.criticalPathHours > 0) parts.push(`${formatHours(summary.criticalPathHours)} critical path`);
   const text = `$(checklist) ${parts.join(' · ')}`;

@@ -25,9 +25,11 @@ interface Slot {
   end: number;
 }
 
-function wordAround(text: string, offset: number): Slot {
+function wordAround(text: string, offset: number, dotted = false): Slot {
   let start = offset;
-  while (start > 0 && /[A-Za-z0-9_-]/.test(text[start - 1])) start--;
+  // Kiro's task IDs (2.1) hold dots.
+  const before = dotted ? /[A-Za-z0-9_.-]/ : /[A-Za-z0-9_-]/;
+  while (start > 0 && before.test(text[start - 1])) start--;
   let end = offset;
   while (end < text.length && /[A-Za-z0-9_]/.test(text[end])) end++;
   return { start, end };
@@ -61,7 +63,7 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
   const lineStart = plan.lines.offsetAt({ line: position.line, character: 0 });
   const lineText = plan.text.slice(lineStart, plan.lines.offsetAt({ line: position.line + 1, character: 0 })).replace(/\r?\n$|\r$/, '');
   const before = lineText.slice(0, offset - lineStart);
-  const word = wordAround(plan.text, offset);
+  const word = wordAround(plan.text, offset, plan.kind === 'kiro');
   const items: CompletionItem[] = [];
 
   // "## " at the start of a line: missing template sections (not in code, where "## " is a comment).
@@ -93,6 +95,12 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
     if (columns.impact >= 0 && cell === columns.impact) return valueItems(plan, word, ['High', 'Med', 'Low'], 'Impact');
     if (columns.method >= 0 && cell === columns.method) return valueItems(plan, word, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method');
     return { isIncomplete: false, items };
+  }
+
+  // A task list's dependency text: "(depends on T004, |)", "T016 depends on |", "_Depends on: 2.1, |_".
+  const slot = [...plan.dependencySlots].reverse().find((s) => s.span.start <= offset && offset >= lineStart && s.span.start >= lineStart && /^[\w.,&/+ \t-]*$/.test(plan.text.slice(s.span.end, Math.max(offset, s.span.end))));
+  if (slot) {
+    return { isIncomplete: false, items: taskIdItems(plan, word, { exclude: slot.task, already: listedElsewhere(slot.refs, word) }) };
   }
 
   // A step's **Tasks:** line.

@@ -2,7 +2,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { PlanSummary, SectionListResult, TaskListResult } from '../../../shared/protocol';
-import { criticalPath, dependencyGraph, nextFreeTaskId, stepsByTask, type Plan } from '../plan';
+import { criticalPath, dependencyGraph, nextFreeTaskId, stepsByTask, type Plan, planProgress } from '../plan';
 import { templateSections } from '../template';
 import { normalizeSectionTitle, toRange } from './util';
 
@@ -48,6 +48,7 @@ export function sectionList(plan: Plan): SectionListResult {
 }
 
 export function planSummary(plan: Plan, diagnostics: Diagnostic[]): PlanSummary {
+  const progress = progressSummary(plan);
   return {
     uri: plan.uri,
     version: plan.version,
@@ -55,5 +56,12 @@ export function planSummary(plan: Plan, diagnostics: Diagnostic[]): PlanSummary 
     errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
     warnings: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
     criticalPathHours: criticalPath(plan).hours,
+    kind: plan.kind,
+    ...(progress ? { progress } : {}),
   };
+}
+
+function progressSummary(plan: Plan): PlanSummary['progress'] {
+  const p = planProgress(plan);
+  return p.tracked ? { done: p.done, total: p.total, remainingHours: p.remaining.hours } : undefined;
 }

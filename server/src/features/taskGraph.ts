@@ -2,7 +2,7 @@
 // the problems it found. The webview only draws this.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { GraphEdge, GraphNode, GraphPayload } from '../../../shared/protocol';
-import { criticalPath, dependencyGraph, edgeKey, findDependencyCycles, stepsByTask, type Plan } from '../plan';
+import { criticalPath, dependencyGraph, edgeKey, findDependencyCycles, planProgress, stepsByTask, type Plan } from '../plan';
 import { toRange } from './util';
 
 export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): GraphPayload {
@@ -10,6 +10,8 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
   const cycles = findDependencyCycles(plan);
   const critical = criticalPath(plan);
   const steps = stepsByTask(plan);
+  const progress = planProgress(plan);
+  const next = new Set(progress.next);
   const inCycle = new Set(cycles.flatMap((c) => c.members));
   // Every edge between two tasks of one strongly connected component lies on a cycle, not only
   // the edges of the one path a diagnostic names.
@@ -49,7 +51,7 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
     const span = task?.rowSpan ?? firstMention?.span;
     return {
       id,
-      label: labels.get(id) ?? '',
+      label: labels.get(id) ?? task?.title ?? '',
       hours: task?.hours !== undefined && task.hours > 0 ? task.hours : undefined,
       step: step?.title,
       stepIndex: step?.number,
@@ -60,6 +62,9 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
       range: span ? toRange(plan, span) : undefined,
       dependencies: graph.prerequisites.get(id) ?? [],
       dependents: graph.dependents.get(id) ?? [],
+      ...(task?.status ? { status: task.status } : {}),
+      ...(next.has(id) ? { next: true } : {}),
+      ...(task?.parallel ? { parallel: true } : {}),
     };
   });
   const edges: GraphEdge[] = [];
@@ -82,5 +87,7 @@ export function buildTaskGraph(plan: Plan, diagnostics: Diagnostic[] = []): Grap
     cycles: cycles.map((c) => c.path),
     criticalPath: critical,
     steps: plan.steps.map((s) => ({ title: s.title, index: s.number, tasks: [...new Set(s.tasks.map((t) => t.id))] })),
+    kind: plan.kind,
+    ...(progress.tracked ? { progress: { done: progress.done, total: progress.total } } : {}),
   };
 }

@@ -109,7 +109,21 @@ describe('plan summary', () => {
       errors: 0,
       warnings: 0,
       criticalPathHours: 32,
+      kind: 'template',
     });
+  });
+
+  it('reports progress from a Status column: done tasks and the hours left on the critical path', () => {
+    // The filled plan with a Status column: TASK_001 and TASK_002 done.
+    const withStatus = FILLED.replace(/^\| Task \| Depends On \| Estimated Hours \|$/m, '| Task | Depends On | Estimated Hours | Status |')
+      .replace('|------|-----------|----------------|', '|------|-----------|----------------|--------|')
+      .replace(/^(\| TASK_00([1-5]) \|.*\|)$/gm, (row, _r, n) => `${row} ${Number(n) <= 2 ? 'Done' : n === '3' ? 'in progress' : 'Todo'} |`);
+    const plan = parsePlan(withStatus, { uri: URI, version: 5 });
+    assert.deepEqual([...plan.taskById.values()].map((t) => t.status), ['done', 'done', 'in-progress', 'todo', 'todo']);
+    const summary = planSummary(plan, computeDiagnostics(plan, DEFAULT_SETTINGS));
+    assert.equal(summary.progress?.done, 2);
+    assert.equal(summary.progress?.total, 5);
+    assert.ok(summary.progress!.remainingHours < summary.criticalPathHours);
   });
 
   it('counts errors and warnings, not information', () => {

@@ -15,6 +15,13 @@ describe('status bar text', () => {
     assert.equal(formatSummary({ taskCount: 1, errors: 0, warnings: 1, criticalPathHours: 0 }).text, '$(checklist) 1 task · 1 problem');
     assert.equal(formatSummary({ taskCount: 0, errors: 0, warnings: 0, criticalPathHours: 0 }).text, '$(checklist) 0 tasks · 0 problems');
   });
+  it('reads "7/23 done · 42 h left on the critical path" for a plan that tracks progress', () => {
+    const s = formatSummary({ taskCount: 23, errors: 0, warnings: 1, criticalPathHours: 60, progress: { done: 7, total: 23, remainingHours: 42 } });
+    assert.equal(s.text, '$(checklist) 7/23 done · 42 h left on the critical path · 1 problem');
+    assert.match(s.tooltip, /7 of 23 tasks done/);
+    const noHours = formatSummary({ taskCount: 17, errors: 0, warnings: 0, criticalPathHours: 0, progress: { done: 4, total: 17, remainingHours: 0 } });
+    assert.equal(noHours.text, '$(checklist) 4/17 done · 0 problems');
+  });
   it('formats hours compactly', () => {
     assert.equal(formatHours(12.5), '12.5h');
     assert.equal(formatHours(1 / 3), '0.33h');
