@@ -27,7 +27,7 @@ import {
   type SyncParams,
   type TaskGraphParams,
 } from '../../shared/protocol';
-import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
+import { DEFAULT_SETTINGS, type PlanmarkSettings } from '../../shared/settings';
 import { BackgroundParser, isParserWorker, runParserWorker } from './backgroundParser';
 import { fsPathOf, OpenDocument } from './documents';
 import { codeActions } from './features/codeActions';
@@ -42,7 +42,7 @@ import { planSummary, sectionList, taskList } from './features/planInfo';
 import { findReferences } from './features/references';
 import { prepareRename, renameTask } from './features/rename';
 import { buildTaskGraph } from './features/taskGraph';
-import { validateTaskIdPattern } from './settings';
+import { SettingsStore } from './settingsStore';
 import { PlanDocument, type Plan, type RequirementIndex } from './plan';
 import { WorkspaceServer } from './workspaceServer';
 import { Neighbours } from './neighbours';
@@ -50,8 +50,12 @@ import { Neighbours } from './neighbours';
 export function startServer(connection: Connection, parserScript?: string): void {
   const documents = new Map<string, OpenDocument>();
   const parser = new BackgroundParser(parserScript, (message) => connection.console.log(message));
+  /** Settings of documents outside every workspace folder, and of workspace-wide work. */
   let settings: PlanmarkSettings = DEFAULT_SETTINGS;
-  let hasConfiguration = false;
+  /** Pulled per workspace folder, or pushed by the client (settingsStore.ts). */
+  let store = new SettingsStore(false, () => [], () => undefined);
+  /** Settings of the document at `uri` (those of its workspace folder). */
+  const settingsFor = (uri: string): PlanmarkSettings => store.for(uri);
   /** Workspace folders, so planmark.files globs match paths relative to them. */
   let roots: string[] = [];
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -85,15 +89,17 @@ export function startServer(connection: Connection, parserScript?: string): void
    */
   async function planOf(uri: string): Promise<Plan | undefined> {
     const doc = documents.get(uri);
-    const kind = doc?.kindOf(settings.files, roots, settings.kinds);
-    if (!doc || !kind) return undefined;
+    if (!doc) return undefined;
+    const own = settingsFor(uri);
+    const kind = doc.kindOf(own.files, roots, own.kinds);
+    if (!kind) return undefined;
     return doc.plan(kind);
   }
 
   /** The model of a plan for deep analysis (graph, summary): none over planmark.maxFileSize. */
   async function analysedPlanOf(uri: string): Promise<Plan | undefined> {
     const doc = documents.get(uri);
-    if (!doc || doc.exceeds(settings.maxFileSize)) return undefined;
+    if (!doc || doc.exceeds(settingsFor(uri).maxFileSize)) return undefined;
     return planOf(uri);
   }
 
@@ -101,7 +107,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     const requirements = neighbours.requirementsFor(plan);
     let cached = diagnosticsCache.get(plan);
     if (!cached || cached.requirements !== requirements) {
-      cached = { requirements, diagnostics: computeDiagnostics(plan, settings, requirements) };
+      cached = { requirements, diagnostics: computeDiagnostics(plan, settingsFor(plan.uri), requirements) };
       diagnosticsCache.set(plan, cached);
     }
     return cached.diagnostics;
@@ -119,17 +125,18 @@ export function startServer(connection: Connection, parserScript?: string): void
     timers.delete(uri);
     const doc = documents.get(uri);
     if (!doc) return;
-    if (!doc.isPlan(settings.files, roots, settings.kinds)) {
+    const docSettings = settingsFor(uri);
+    if (!doc.isPlan(docSettings.files, roots, docSettings.kinds)) {
       workspace?.closed(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
-    if (doc.exceeds(settings.maxFileSize)) {
+    if (doc.exceeds(docSettings.maxFileSize)) {
       if (!oversizeNoticeShown.has(uri)) {
         oversizeNoticeShown.add(uri);
         void connection.window.showInformationMessage(
           `Planmark: ${uri.split('/').pop()} is ${formatSize(doc.byteLength)}, over planmark.maxFileSize ` +
-            `(${formatSize(settings.maxFileSize)}); it gets no diagnostics, task graph or summary, but navigation still works.`,
+            `(${formatSize(docSettings.maxFileSize)}); it gets no diagnostics, task graph or summary, but navigation still works.`,
         );
       }
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
@@ -161,26 +168,13 @@ export function startServer(connection: Connection, parserScript?: string): void
   }
 
   async function loadSettings(): Promise<void> {
-    let raw: unknown = undefined;
-    if (hasConfiguration) {
-      try {
-        const [value] = await connection.workspace.getConfiguration([{ section: 'planmark' }]);
-        raw = value;
-      } catch (error) {
-        log(`workspace/configuration failed, using defaults: ${String(error)}`);
-      }
-    }
-    const next = resolveSettings(raw);
-    const problem = validateTaskIdPattern(next.taskIdPattern);
-    if (problem) {
-      void connection.window.showWarningMessage(`Planmark: planmark.taskIdPattern is not usable (${problem}); using the default.`);
-      next.taskIdPattern = DEFAULT_SETTINGS.taskIdPattern;
-    }
-    const patternChanged = next.taskIdPattern !== settings.taskIdPattern;
-    settings = next;
+    const patterns = new Map([...documents.values()].map((doc) => [doc.uri, settingsFor(doc.uri).taskIdPattern]));
+    await store.load((items) => connection.workspace.getConfiguration(items), log);
+    settings = store.global;
     diagnosticsCache = new WeakMap();
     for (const doc of documents.values()) {
-      if (patternChanged) doc.reset(settings.taskIdPattern);
+      const pattern = settingsFor(doc.uri).taskIdPattern;
+      if (patterns.get(doc.uri) !== pattern) doc.reset(pattern);
       schedule(doc.uri);
     }
     if (workspaceStarted) void workspace?.rescan();
@@ -188,8 +182,12 @@ export function startServer(connection: Connection, parserScript?: string): void
   }
 
   connection.onInitialize((params: InitializeParams) => {
-    hasConfiguration = !!params.capabilities.workspace?.configuration;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    store = new SettingsStore(!!params.capabilities.workspace?.configuration, () => folders, (message) => {
+      void connection.window.showWarningMessage(message);
+    });
+    // Clients without workspace/configuration often pass their settings here.
+    store.push(params.initializationOptions);
     roots = folders.filter((u) => u.startsWith('file:')).map(fsPathOf);
     workspace = new WorkspaceServer(
       {
@@ -227,13 +225,14 @@ export function startServer(connection: Connection, parserScript?: string): void
     void loadSettings().then(() => workspace?.start());
   });
 
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration((params) => {
+    store.push(params?.settings);
     void loadSettings();
   });
 
   connection.onDidOpenTextDocument((params) => {
     const { uri, languageId, text, version } = params.textDocument;
-    documents.set(uri, new OpenDocument(uri, languageId, text, version, settings.taskIdPattern, parser, log));
+    documents.set(uri, new OpenDocument(uri, languageId, text, version, settingsFor(uri).taskIdPattern, parser, log));
     schedule(uri);
     requirementsChanged(uri);
   });
@@ -267,7 +266,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     guard('completion', null, async (p) => {
       lastCompletionUri = p.textDocument.uri;
       const plan = await planOf(p.textDocument.uri);
-      return plan ? complete(plan, p.position, settings) : null;
+      return plan ? complete(plan, p.position, settingsFor(plan.uri)) : null;
     }),
   );
   // The client resolves the item it shows; the plan is the one of the document completed last.

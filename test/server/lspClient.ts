@@ -67,6 +67,8 @@ export class LspClient {
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   /** Custom notifications by method, in order. */
   readonly notifications: { method: string; params: unknown }[] = [];
+  /** The answer to one workspace/configuration item (null by default: "no such section"). */
+  configurationAnswer: (item: { scopeUri?: string; section?: string }) => unknown = () => null;
   exitCode: number | null | undefined = undefined;
   private readonly exited: Promise<number | null>;
   private waiters: Waiter[] = [];
@@ -83,7 +85,7 @@ export class LspClient {
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests.push(params.items);
-      return params.items.map(() => null);
+      return params.items.map((item) => this.configurationAnswer(item));
     });
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.published.push(params);
