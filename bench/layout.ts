@@ -5,7 +5,8 @@
 // cross, edges sharing an end excluded), edges through nodes (routes passing through a node box
 // that is not one of their ends) and the time (median of runs after a warm-up, same process).
 // Run alone: npx tsx bench/layout.ts; `npm run bench` runs it too (bench/run.ts).
-import { layoutWithElk, layoutWithLayered, type DirectLayout } from '../webview/src/directRenderer';
+import { layoutWithLayered, type DirectLayout } from '../webview/src/directRenderer';
+import { layoutWithElk } from '../webview/src/heavyLayouts';
 import type { GraphModel } from '../webview/src/graphToMermaid';
 import { routePolyline } from '../webview/src/layeredLayout';
 import { benchGraph, countCrossings, edgesThroughNodes, type DrawnEdge, type NodeBox } from '../test/webview/layoutGeometry';

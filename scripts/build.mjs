@@ -28,6 +28,8 @@ const builds = [
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // mermaid, ELK and dagre: loaded by the webview only when it draws with them (webview/src/engines.ts).
+  { ...common, entryPoints: ['webview/src/enginesEntry.ts'], outfile: 'dist/webview-engines.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['webview/media/graph.css'], outfile: 'dist/webview.css' },
 ]
   .filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])))

@@ -1,7 +1,8 @@
 // The DOM-free parts of the direct SVG renderer: layouts, path data, CSS-safe theme values.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { layoutWithDagre, layoutWithElk, layoutWithLayered, pathData, themeFont, type DirectLayout } from '../../webview/src/directRenderer';
+import { layoutWithLayered, pathData, themeFont, type DirectLayout } from '../../webview/src/directRenderer';
+import { layoutWithDagre, layoutWithElk } from '../../webview/src/heavyLayouts';
 import { layeredLayout } from '../../webview/src/layeredLayout';
 import { graphToMermaid, type GraphModel } from '../../webview/src/graphToMermaid';
 import type { ThemeInfo } from '../../webview/src/theme';

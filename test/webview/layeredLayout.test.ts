@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { benchModel, drawnGeometry } from '../../bench/layout';
-import { layoutWithElk, layoutWithLayered } from '../../webview/src/directRenderer';
+import { layoutWithLayered } from '../../webview/src/directRenderer';
+import { layoutWithElk } from '../../webview/src/heavyLayouts';
 import { graphToMermaid } from '../../webview/src/graphToMermaid';
 import { bandPathData, layeredLayout, routePolyline } from '../../webview/src/layeredLayout';
 import { countCrossings, edgesThroughNodes, segmentHitsBox } from './layoutGeometry';

@@ -349,7 +349,7 @@ describe('hostile plan text in chromium', () => {
         const result = await wp.page.evaluate(() => ({
           pwned: (window as unknown as { __pwned?: unknown }).__pwned,
           imgs: document.querySelectorAll('img').length,
-          scripts: document.querySelectorAll('script').length,
+          scripts: Array.from(document.querySelectorAll('script')).map((e) => `${new URL(e.src || 'inline:', location.href).pathname} ${e.nonce ? 'nonce' : 'no nonce'}`),
           foreignScripts: document.querySelectorAll('svg script, foreignObject script, svg iframe').length,
           handlers: Array.from(document.querySelectorAll('*')).filter((e) =>
             Array.from(e.attributes).some((a) => a.name.toLowerCase().startsWith('on')),
@@ -358,7 +358,8 @@ describe('hostile plan text in chromium', () => {
         }));
         assert.equal(result.pwned, undefined, 'no injected script ran');
         assert.equal(result.imgs, 0, 'no <img> created');
-        assert.equal(result.scripts, 1, 'only our bundle');
+        // Only our bundle, and the engine bundle (mermaid, ELK) it loads on demand, both with the page's nonce.
+        assert.deepEqual(result.scripts.sort(), ['/webview-engines.js nonce', '/webview.js nonce'], 'only our bundles');
         assert.equal(result.foreignScripts, 0);
         assert.equal(result.handlers, 0, 'no on* attributes anywhere');
         assert.ok(result.text.includes('<img src=x onerror="window.__pwned=1">'), 'hostile label shown as text');
@@ -486,6 +487,26 @@ describe('large graphs in chromium', () => {
       assert.equal(grouped.nodes, 1000);
       assert.equal(grouped.layout, 'layered');
       assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), p.steps.length);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+});
+
+describe('engine bundle loaded on demand', () => {
+  it('draws a large plan without loading mermaid, and loads it (under the nonce) for a small one', async () => {
+    const before = server.enginesRequests();
+    const wp = await openWebview(browser, server);
+    try {
+      const big = await wp.renderPayload(makePayload(400));
+      assert.equal(big.engine, 'direct');
+      assert.equal(server.enginesRequests(), before, 'no engine bundle for the direct engine');
+      assert.equal(await wp.page.evaluate(() => document.querySelectorAll('script').length), 1);
+      const small = await wp.renderPayload(makePayload(8, { uri: 'file:///small.md' }));
+      assert.equal(small.engine, 'mermaid');
+      assert.equal(server.enginesRequests(), before + 1);
+      assert.deepEqual(await wp.cspViolations(), []);
       assert.deepEqual(wp.errors, []);
     } finally {
       await wp.close();

@@ -120,6 +120,14 @@ export function buildWebviewBundle(): Promise<{ dir: string }> {
         format: 'iife',
         target: 'es2022',
       }),
+      esbuild.build({
+        ...common,
+        entryPoints: ['webview/src/enginesEntry.ts'],
+        outfile: path.join(dir, 'webview-engines.js'),
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+      }),
       esbuild.build({ ...common, entryPoints: ['webview/media/graph.css'], outfile: path.join(dir, 'webview.css') }),
     ]);
     return { dir };
@@ -130,6 +138,8 @@ export function buildWebviewBundle(): Promise<{ dir: string }> {
 export interface WebviewServer {
   origin: string;
   url(theme?: ThemeName): string;
+  /** How many times a page fetched the engine bundle (mermaid, ELK, dagre). */
+  enginesRequests(): number;
   close(): Promise<void>;
 }
 
@@ -137,8 +147,10 @@ export interface WebviewServer {
 export async function startWebviewServer(): Promise<WebviewServer> {
   const { dir } = await buildWebviewBundle();
   const js = fs.readFileSync(path.join(dir, 'webview.js'));
+  const enginesJs = fs.readFileSync(path.join(dir, 'webview-engines.js'));
   const css = fs.readFileSync(path.join(dir, 'webview.css'));
   let origin = '';
+  let enginesRequests = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const send = (type: string, body: string | Buffer) => {
@@ -146,6 +158,10 @@ export async function startWebviewServer(): Promise<WebviewServer> {
       res.end(body);
     };
     if (url.pathname === '/webview.js') return send('text/javascript', js);
+    if (url.pathname === '/webview-engines.js') {
+      enginesRequests++;
+      return send('text/javascript', enginesJs);
+    }
     if (url.pathname === '/webview.css') return send('text/css', css);
     if (url.pathname === '/theme-dark.css') return send('text/css', themeCss('dark'));
     if (url.pathname === '/theme-light.css') return send('text/css', themeCss('light'));
@@ -156,6 +172,7 @@ export async function startWebviewServer(): Promise<WebviewServer> {
         cspSource: origin,
         nonce: TEST_NONCE,
         scriptUri: `${origin}/webview.js`,
+        enginesScriptUri: `${origin}/webview-engines.js`,
         styleUri: `${origin}/webview.css`,
       })
         .replace('<title>', `<link rel="stylesheet" href="${origin}/theme-${theme}.css">\n    <title>`)
@@ -169,6 +186,7 @@ export async function startWebviewServer(): Promise<WebviewServer> {
   return {
     origin,
     url: (theme: ThemeName = 'dark') => `${origin}/?theme=${theme}`,
+    enginesRequests: () => enginesRequests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -263,6 +281,8 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** Value returned by the stubbed vscode.getState(). */
   state?: unknown;
+  /** Message the stubbed extension posts as soon as the page says 'ready' (e.g. the graph). */
+  replyToReady?: ExtensionToWebviewMessage;
 }
 
 /** Opens the webview page with a stubbed acquireVsCodeApi and waits for its `ready` message. */
@@ -279,8 +299,16 @@ export async function openWebview(browser: Browser, server: WebviewServer, optio
       w.__posted = posted;
       w.__csp = csp;
       w.__state = ${JSON.stringify(options.state ?? null)} ?? undefined;
+      const postedAt = [];
+      w.__postedAt = postedAt;
+      const autoReply = ${JSON.stringify(options.replyToReady ?? null)};
       w.acquireVsCodeApi = () => ({
-        postMessage: (m) => { posted.push(JSON.parse(JSON.stringify(m))); },
+        postMessage: (m) => {
+          posted.push(JSON.parse(JSON.stringify(m)));
+          postedAt.push(performance.now());
+          // Like the extension: answer 'ready' with the graph at once.
+          if (autoReply && m.type === 'ready') setTimeout(() => window.postMessage(autoReply, '*'), 0);
+        },
         getState: () => w.__state,
         setState: (s) => { w.__state = s; },
       });
@@ -356,6 +384,56 @@ export async function renderInChromium(
       out.push({ ms: r.ms, wallMs: Date.now() - t0, nodes: r.nodes, edges: r.edges, layout: r.layout, engine: r.engine });
     }
     if (wp.errors.length) throw new Error(`page errors: ${wp.errors.join('; ')}`);
+    return out;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+export interface FirstPaint {
+  tasks: number;
+  /** Milliseconds from the start of the page's navigation to its `rendered` message. */
+  ms: number;
+  engine: string;
+  /** True when the page loaded the engine bundle (mermaid, ELK, dagre) for this drawing. */
+  enginesLoaded: boolean;
+}
+
+/**
+ * The webview's first paint: a fresh page whose stubbed extension answers 'ready' with the graph
+ * at once, timed from navigation start to the page's `rendered` message (page time). Median of
+ * `runs` fresh pages per payload.
+ */
+export async function measureFirstPaint(payloads: GraphPayload[], runs = 3): Promise<FirstPaint[]> {
+  const server = await startWebviewServer();
+  const browser = await launchChromium();
+  try {
+    const out: FirstPaint[] = [];
+    for (const payload of payloads) {
+      const times: number[] = [];
+      let engine = '';
+      let enginesLoaded = false;
+      for (let i = 0; i < runs + 1; i++) {
+        const before = server.enginesRequests();
+        const wp = await openWebview(browser, server, { replyToReady: { type: 'graph', payload } });
+        await wp.page.waitForFunction(
+          () => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'rendered'),
+          undefined,
+          { timeout: 180_000, polling: 20 },
+        );
+        const ms = await wp.page.evaluate(() => {
+          const w = window as unknown as { __posted: { type: string }[]; __postedAt: number[] };
+          return w.__postedAt[w.__posted.findIndex((m) => m.type === 'rendered')]!;
+        });
+        engine = (await wp.page.evaluate(() => document.querySelector<HTMLElement>('.pm-viewport')?.dataset.engine)) ?? '';
+        enginesLoaded = server.enginesRequests() > before;
+        if (i > 0) times.push(ms); // the first page warms chromium's caches
+        await wp.close();
+      }
+      times.sort((a, b) => a - b);
+      out.push({ tasks: payload.nodes.length, ms: times[times.length >> 1]!, engine, enginesLoaded });
+    }
     return out;
   } finally {
     await browser.close();

@@ -3,6 +3,7 @@
 import type { Mermaid, MermaidConfig } from 'mermaid' with { 'resolution-mode': 'import' };
 import type { GraphPayload } from '../../shared/protocol';
 import { renderDirect } from './directRenderer';
+import { loadEngines } from './engines';
 import { graphToMermaid, type GraphView, type MermaidEdgeInfo, type MermaidGraph } from './graphToMermaid';
 import type { ThemeInfo } from './theme';
 
@@ -30,39 +31,9 @@ export const ELK_THRESHOLD = 150;
  */
 export const DIRECT_THRESHOLD = 150;
 
-let mermaidPromise: Promise<Mermaid> | undefined;
-
-/** Top-level sections of mermaid's default configuration that a flowchart reads. */
-const FLOWCHART_SECTIONS = new Set(['flowchart', 'elk', 'secure', 'themeVariables', 'swimlane']);
-
-/**
- * Mermaid deep-copies its whole configuration (getConfig) several times per node and per edge;
- * the defaults of the ~25 other diagram types are 60% of it. Emptying those sections (the
- * webview only draws flowcharts) makes every copy cheaper: 100 tasks 459 -> 313 ms, 500 tasks
- * 2.5 -> 1.7 s (same run). The top level of defaultConfig is frozen, the sections are not;
- * arrays (`secure`, the keys directives may not override) and frozen sections are kept.
- */
-export function pruneMermaidDefaults(mermaid: Mermaid): void {
-  const defaults = (mermaid.mermaidAPI as unknown as { defaultConfig?: Record<string, unknown> } | undefined)?.defaultConfig;
-  if (!defaults) return;
-  for (const [key, value] of Object.entries(defaults)) {
-    if (FLOWCHART_SECTIONS.has(key) || !value || typeof value !== 'object' || Array.isArray(value) || Object.isFrozen(value)) continue;
-    for (const k of Object.keys(value)) delete (value as Record<string, unknown>)[k];
-  }
-}
-
-/** Loads mermaid and registers the ELK layout (once). */
-export function loadMermaid(): Promise<Mermaid> {
-  mermaidPromise ??= (async () => {
-    const [{ default: mermaid }, { default: elkLayouts }] = await Promise.all([
-      import('mermaid'),
-      import('@mermaid-js/layout-elk'),
-    ]);
-    mermaid.registerLayoutLoaders(elkLayouts);
-    pruneMermaidDefaults(mermaid);
-    return mermaid;
-  })();
-  return mermaidPromise;
+/** Loads mermaid (with its ELK layout registered) from the engine bundle, once. */
+export async function loadMermaid(): Promise<Mermaid> {
+  return (await loadEngines()).mermaid;
 }
 
 export function mermaidConfig(theme: ThemeInfo, layout: 'dagre' | 'elk'): MermaidConfig {

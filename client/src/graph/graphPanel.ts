@@ -189,6 +189,7 @@ export class TaskGraphPanel implements vscode.Disposable {
         cspSource: webview.cspSource,
         nonce: randomBytes(18).toString('base64'),
         scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+        enginesScriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview-engines.js')).toString(),
         styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
         initialState: this.viewState,
       });

@@ -21,6 +21,8 @@ export interface WebviewHtmlOptions {
   nonce: string;
   /** `webview.asWebviewUri(dist/webview.js)` */
   scriptUri: string;
+  /** `webview.asWebviewUri(dist/webview-engines.js)`: mermaid, ELK and dagre, loaded by the page only when it draws with them. */
+  enginesScriptUri?: string;
   /** `webview.asWebviewUri(dist/webview.css)` */
   styleUri: string;
   /** View state to start from (direction, grouping, filter, zoom, pan). */
@@ -65,7 +67,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function webviewHtml(options: WebviewHtmlOptions): string {
-  const { cspSource, nonce, scriptUri, styleUri, initialState } = options;
+  const { cspSource, nonce, scriptUri, styleUri, initialState, enginesScriptUri } = options;
   const attr = escapeHtmlAttribute;
   const state = initialState
     ? `\n    <meta name="planmark-initial-state" content="${attr(JSON.stringify(initialState))}">`
@@ -81,7 +83,7 @@ export function webviewHtml(options: WebviewHtmlOptions): string {
   </head>
   <body>
     <div id="app" role="application" aria-label="Task dependency graph"></div>
-    <script nonce="${attr(nonce)}" src="${attr(scriptUri)}"></script>
+    <script nonce="${attr(nonce)}" src="${attr(scriptUri)}"${enginesScriptUri ? ` data-engines-src="${attr(enginesScriptUri)}"` : ''}></script>
   </body>
 </html>
 `;
