@@ -75,7 +75,8 @@ export interface GraphPayload {
   edges: GraphEdge[];
   /** Each cycle as a closed path of task IDs: [A, B, A]. */
   cycles: string[][];
-  criticalPath: { tasks: string[]; hours: number };
+  /** `unestimated`: tasks on the path without an estimate (the path takes at least `hours`). */
+  criticalPath: { tasks: string[]; hours: number; unestimated?: string[] };
   /** Step titles in document order, for grouping (a task list's phases). */
   steps: { title: string; index?: number; tasks: string[] }[];
   /** How the plan is written: the phase template, a spec-kit or a Kiro task list. */
@@ -114,6 +115,10 @@ export interface PlanSummary {
   kind?: 'template' | 'specKit' | 'kiro';
   /** Progress, when the plan tracks it: done tasks, and the hours left on the critical path of open tasks. */
   progress?: { done: number; total: number; remainingHours: number };
+  /** Information diagnostics (placeholders, unestimated tasks), which the Problems panel counts too. */
+  information?: number;
+  /** Tasks on the critical path without an estimate. */
+  criticalPathUnestimated?: number;
 }
 export const PlanSummaryRequest = {
   method: 'planmark/planSummary',

@@ -487,14 +487,19 @@ class GraphApp {
   }
 
   private updateStatus(payload: GraphPayload, result: RenderedGraph): void {
-    const parts = [`${payload.nodes.length} task${payload.nodes.length === 1 ? '' : 's'}`];
+    // Tasks as the status bar counts them (with a row); tasks only named somewhere are counted apart.
+    const defined = payload.nodes.filter((n) => n.defined).length;
+    const parts = [`${defined} task${defined === 1 ? '' : 's'}`];
+    if (defined !== payload.nodes.length) parts.push(`${payload.nodes.length - defined} without a row`);
     if (result.graph.nodeCount !== payload.nodes.length) parts.push(`${result.graph.nodeCount} shown`);
+    const unestimated = payload.criticalPath.unestimated?.length ?? 0;
+    const unknown = unestimated ? ` + ${unestimated} unestimated` : '';
     if (result.graph.mostlyCritical) {
       const all = payload.criticalPath.tasks.length >= payload.nodes.filter((n) => n.defined).length;
       parts.push(
-        `${all ? 'every task is' : `${payload.criticalPath.tasks.length} tasks are`} on the critical path (${Math.round(payload.criticalPath.hours * 100) / 100}h)${all ? '' : ', slack shown on the others'}`,
+        `${all ? 'every task is' : `${payload.criticalPath.tasks.length} tasks are`} on the critical path (${Math.round(payload.criticalPath.hours * 100) / 100}h${unknown})${all ? '' : ', slack shown on the others'}`,
       );
-    } else if (payload.criticalPath.tasks.length) parts.push(`critical path ${Math.round(payload.criticalPath.hours * 100) / 100}h`);
+    } else if (payload.criticalPath.tasks.length) parts.push(`critical path ${Math.round(payload.criticalPath.hours * 100) / 100}h${unknown}`);
     if (payload.cycles.length) parts.push(`${payload.cycles.length} cycle${payload.cycles.length === 1 ? '' : 's'}`);
     this.status.textContent = parts.join(' \u00b7 ');
   }

@@ -100,11 +100,13 @@ export function parsePayload(v: unknown): Parsed<GraphPayload> {
     const edges = v.edges.map(edge);
     const cycles = v.cycles === undefined ? [] : v.cycles;
     if (!Array.isArray(cycles) || !cycles.every((c) => isStrArray(c))) fail('payload.cycles must be string arrays');
-    let criticalPath = { tasks: [] as string[], hours: 0 };
+    let criticalPath: { tasks: string[]; hours: number; unestimated?: string[] } = { tasks: [], hours: 0 };
     if (v.criticalPath !== undefined) {
       const cp = v.criticalPath;
       if (!isObj(cp) || !isStrArray(cp.tasks) || !isNum(cp.hours)) fail('payload.criticalPath malformed');
+      if (cp.unestimated !== undefined && !isStrArray(cp.unestimated)) fail('payload.criticalPath.unestimated malformed');
       criticalPath = { tasks: cp.tasks, hours: cp.hours };
+      if (cp.unestimated !== undefined) criticalPath.unestimated = cp.unestimated as string[];
     }
     const steps = v.steps === undefined ? [] : v.steps;
     if (!Array.isArray(steps)) fail('payload.steps must be an array');

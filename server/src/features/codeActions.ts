@@ -2,7 +2,8 @@
 // asked about and applied by the client as one WorkspaceEdit.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import { dependencyGraph, edgeKey, headingMatchesSection, nearTemplateSection, type Plan } from '../plan';
-import type { DiagnosticData } from './diagnostics';
+import { unclosedFence, type DiagnosticData } from './diagnostics';
+import { eolOf } from './planEdits';
 import { addDependencyEdit, addGraphEdgesEdit, addTaskRowEdit, insertSectionEdit } from './planEdits';
 import { toRange } from './util';
 
@@ -16,6 +17,10 @@ function fix(plan: Plan, title: string, diagnostic: Diagnostic, edits: (TextEdit
     isPreferred: preferred,
     edit: { changes: { [plan.uri]: valid } },
   };
+}
+
+function diagnosticLine(plan: Plan, offset: number): number {
+  return plan.lines.positionAt(offset).line + 1;
 }
 
 /** The edge is stated in `source` and not in the other one. */
@@ -92,6 +97,24 @@ export function codeActions(plan: Plan, diagnostics: Diagnostic[]): CodeAction[]
         const section = plan.sections.find((s) => plan.lines.positionAt(s.titleSpan.start).line === line);
         if (data.section && section && !hasSection(plan, data.section) && nearTemplateSection(section.title, [data.section]) === data.section) {
           action = fix(plan, `Rename the heading to "${data.section}"`, diagnostic, [{ range: toRange(plan, section.titleSpan), newText: data.section }]);
+        }
+        break;
+      }
+      case 'unclosed-fence': {
+        const unclosed = unclosedFence(plan);
+        if (unclosed && plan.lines.positionAt(unclosed.fence.openingSpan.start).line === diagnostic.range.start.line) {
+          const eol = eolOf(plan);
+          const fenceText = unclosed.fence.fenceChar.repeat(unclosed.fence.fenceLength);
+          const atEnd = unclosed.closeAt >= plan.text.length;
+          const lastBreak = plan.text.endsWith('\n') || plan.text.endsWith('\r');
+          // Right after the last line of code before that point, so the blank lines stay outside.
+          let at = unclosed.closeAt;
+          while (at > unclosed.fence.openingSpan.end && /\s/.test(plan.text[at - 1])) at--;
+          const edit =
+            at > unclosed.fence.openingSpan.end
+              ? { range: toRange(plan, { start: at, end: at }), newText: `${eol}${fenceText}` }
+              : { range: toRange(plan, { start: unclosed.closeAt, end: unclosed.closeAt }), newText: atEnd ? `${lastBreak ? '' : eol}${fenceText}${eol}` : `${fenceText}${eol}` };
+          action = fix(plan, `Close the code block with ${fenceText}${atEnd ? ' at the end' : ` before line ${diagnosticLine(plan, unclosed.closeAt)}`}`, diagnostic, [edit]);
         }
         break;
       }

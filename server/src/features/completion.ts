@@ -8,7 +8,7 @@ import {
   type CompletionList,
   type Position,
 } from 'vscode-languageserver-types';
-import { nextFreeTaskId, taskAdjacency, stepsByTask, type Field, type Plan, type Table, type TaskRef } from '../plan';
+import { nextFreeTaskId, taskAdjacency, stepsByTask, type Field, type MermaidBlock, type Plan, type Table, type TaskDefinition, type TaskRef } from '../plan';
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { classifyTable } from '../plan/facts';
 import { templateSections } from '../template';
@@ -128,7 +128,7 @@ export function complete(plan: Plan, position: Position, settings: PlanmarkSetti
 
   // Inside the mermaid graph.
   const graph = plan.mermaid.find((m) => m.contentStart <= offset && offset < m.span.end);
-  if (graph) return { isIncomplete: false, items: taskIdItems(plan, word, {}) };
+  if (graph) return { isIncomplete: false, items: taskIdItems(plan, word, graphEdgeEnds(plan, graph, offset, lineStart, word)) };
 
   return { isIncomplete: false, items };
 }
@@ -163,26 +163,68 @@ function valueStart(plan: Plan, field: Field): number {
   return field.keySpan.end + (close ? close[0].length : 0);
 }
 
-function taskIdItems(
-  plan: Plan,
-  word: Slot,
-  options: { exclude?: string; already?: Set<string>; preferUnscheduled?: boolean },
-): CompletionItem[] {
+/**
+ * In the graph, the task at the other end of the edge being written: after `A -->` the new task
+ * will depend on A, so A and what A waits for would close a cycle; before `--> B` the new task
+ * is a prerequisite of B, so B and what waits for B would.
+ */
+function graphEdgeEnds(plan: Plan, graph: MermaidBlock, offset: number, lineStart: number, word: Slot): TaskIdOptions {
+  const chart = graph.flowchart;
+  if (!chart) return {};
+  const lineEnd = plan.text.indexOf('\n', offset) < 0 ? plan.text.length : plan.text.indexOf('\n', offset);
+  const taskOf = new Map<string, string>();
+  for (const n of chart.nodes) if (n.taskId) taskOf.set(n.alias, n.taskId);
+  const onLine = chart.aliasOccurrences.filter((o) => o.span.start >= lineStart && o.span.end <= lineEnd && (o.span.end < word.start || o.span.start > word.end));
+  const arrow = /--|==|-\.|\.-|~~~/;
+  const before = onLine.filter((o) => o.span.end <= word.start).pop();
+  if (before && arrow.test(plan.text.slice(before.span.end, word.start))) {
+    const id = taskOf.get(before.alias);
+    if (id) return { excludeAncestorsOf: id };
+  }
+  const after = onLine.find((o) => o.span.start >= word.end);
+  if (after && arrow.test(plan.text.slice(word.end, after.span.start))) {
+    const id = taskOf.get(after.alias);
+    if (id) return { exclude: id };
+  }
+  return {};
+}
+
+interface TaskIdOptions {
+  /** A task whose dependents (and itself) must not be offered: they would close a cycle. */
+  exclude?: string;
+  /** A task whose prerequisites (and itself) must not be offered. */
+  excludeAncestorsOf?: string;
+  already?: Set<string>;
+  preferUnscheduled?: boolean;
+}
+
+/** The task and everything reachable from it along `next`. */
+function closure(start: string, next: Map<string, string[]>, into: Set<string>): void {
+  const queue = [start];
+  into.add(start);
+  for (let head = 0; head < queue.length; head++) {
+    for (const w of next.get(queue[head]) ?? []) {
+      if (!into.has(w)) {
+        into.add(w);
+        queue.push(w);
+      }
+    }
+  }
+}
+
+/** Estimated Hours for an item's detail: the number once with its unit, or that there is none yet. */
+function hoursDetail(task: TaskDefinition): string {
+  if (task.hours !== undefined && task.hours > 0) return `${Math.round(task.hours * 100) / 100}h`;
+  if (task.unestimated) return 'not estimated';
+  return '';
+}
+
+function taskIdItems(plan: Plan, word: Slot, options: TaskIdOptions): CompletionItem[] {
   // Offering a task that depends (transitively) on the row's task would close a cycle.
   const { prerequisites, dependents } = taskAdjacency(plan);
   const blocked = new Set<string>();
-  if (options.exclude) {
-    const queue = [options.exclude];
-    for (let head = 0; head < queue.length; head++) {
-      for (const w of dependents.get(queue[head]) ?? []) {
-        if (!blocked.has(w)) {
-          blocked.add(w);
-          queue.push(w);
-        }
-      }
-    }
-    blocked.add(options.exclude);
-  }
+  if (options.exclude) closure(options.exclude, dependents, blocked);
+  if (options.excludeAncestorsOf) closure(options.excludeAncestorsOf, prerequisites, blocked);
   const steps = stepsByTask(plan);
   const range = toRange(plan, word);
   const items: CompletionItem[] = [];
@@ -194,7 +236,7 @@ function taskIdItems(
     const scheduled = stepIndexes !== undefined && stepIndexes.length > 0;
     const deps = prerequisites.get(task.id);
     const detail = [
-      task.hoursCell?.text ? `${task.hoursCell.text} h` : '',
+      hoursDetail(task),
       deps ? `after ${[...new Set(deps)].join(', ')}` : '',
       scheduled ? plan.steps[stepIndexes[0]].title : '',
     ];

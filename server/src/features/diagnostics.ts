@@ -11,6 +11,7 @@ import {
   nearTemplateSection,
   planProgress,
   stepsByTask,
+  type CodeFence,
   type Plan,
   type RequirementIndex,
   type Span,
@@ -40,6 +41,8 @@ interface Draft {
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
 const IMPACTS = new Set(['high', 'med', 'medium', 'low']);
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A YYYY-MM-DD date at the start of a value, in markup or not, and what comes before it. */
+const LEADING_DATE = /^([`*_]*)(\d{4}-\d{2}-\d{2})(?![\d-])/;
 
 export function isRealDate(value: string): boolean {
   const m = DATE.exec(value);
@@ -133,7 +136,9 @@ export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings, requi
   }
   const isDisabled = disabledFilter(plan);
   const out: Diagnostic[] = [];
+  const afterBrokenFence = rootCauseFilter(plan, drafts);
   for (const d of drafts) {
+    if (afterBrokenFence(d)) continue;
     const severity = severityOf(d.code, settings);
     if (severity === undefined || isDisabled(d.code, d.span.start)) continue;
     const diagnostic: Diagnostic = {
@@ -198,17 +203,22 @@ function checkTasks(plan: Plan, out: Draft[]): void {
       }
     });
     const hoursCell = task.hoursCell;
-    if (hoursCell && !/^[XYZ]$/.test(hoursCell.text) && !UNDECIDED.test(stripInline(hoursCell.text))) {
-      if (task.hours === undefined || !(task.hours > 0) || !Number.isFinite(task.hours)) {
-        out.push({
-          code: 'invalid-hours',
-          span: hoursCell.text ? hoursCell.span : emptyCellSpan(plan, hoursCell.span),
-          message: hoursCell.text
-            ? `Estimated Hours of ${task.id} is "${hoursCell.text}", not a positive number.`
-            : `Estimated Hours of ${task.id} is empty; give a positive number.`,
-          data: { id: task.id },
-        });
-      }
+    if (hoursCell && task.unestimated) {
+      out.push({
+        code: 'unestimated-task',
+        span: hoursCell.text ? hoursCell.span : emptyCellSpan(plan, hoursCell.span),
+        message: hoursCell.text
+          ? `${task.id} is not estimated yet (Estimated Hours is "${hoursCell.text}"); the critical path counts it as unknown.`
+          : `${task.id} is not estimated yet (Estimated Hours is empty); the critical path counts it as unknown.`,
+        data: { id: task.id },
+      });
+    } else if (hoursCell && (task.hours === undefined || !(task.hours > 0) || !Number.isFinite(task.hours))) {
+      out.push({
+        code: 'invalid-hours',
+        span: hoursCell.span,
+        message: `Estimated Hours of ${task.id} is "${hoursCell.text}", not a number of hours (6, 2.5, 6h, 4 hrs) nor TBD.`,
+        data: { id: task.id },
+      });
     }
   }
   // Dependencies a task list states away from the task's own list ("T012 depends on T099").
@@ -427,17 +437,22 @@ function checkDates(plan: Plan, out: Draft[]): void {
     if (!field) return;
     const value = stripInline(field.value);
     if (isPlaceholderValue(value) || UNDECIDED.test(value)) return;
-    if (!isRealDate(value)) {
+    // A date followed by a note ("2026-03-09 (Mon)", "2026-03-09, kickoff") is that date.
+    const leading = LEADING_DATE.exec(field.value);
+    const date = leading ? leading[2] : value;
+    const at = leading ? field.valueSpan.start + leading[1].length : field.valueSpan.start;
+    const span = leading ? { start: at, end: at + date.length } : field.valueSpan;
+    if (!isRealDate(date)) {
       out.push({
         code: 'invalid-date',
-        span: field.valueSpan,
-        message: DATE.test(value)
-          ? `${key} is ${value}, which is not a real day.`
+        span,
+        message: DATE.test(date)
+          ? `${key} is ${date}, which is not a real day.`
           : `${key} is "${value}"; write dates as YYYY-MM-DD.`,
       });
       return;
     }
-    dates.set(key, { value, span: field.valueSpan });
+    dates.set(key, { value: date, span });
   };
   for (const key of ['Created', 'Target Start', 'Target End']) check(key, plan.metadata.get(key));
   check('Last Updated', plan.footer.get('Last Updated'));
@@ -524,21 +539,9 @@ function checkSections(plan: Plan, settings: PlanmarkSettings, out: Draft[]): vo
         });
         continue;
       }
-      // The heading is there but a broken fence turned it into code. After a nested fence,
-      // nested-fence reports the cause; after an unclosed fence, say where the code starts.
-      const inCode = swallowed?.get(required);
-      if (inCode?.nested) continue;
-      if (inCode) {
-        out.push({
-          code: 'missing-section',
-          span: inCode.span,
-          message:
-            `"${required}" is not a section: it is inside the code block opened on ${lineLabel(plan, inCode.fence.start)}, ` +
-            'which is never closed. Close that code block.',
-          related: [{ span: inCode.fence, message: 'The unclosed code block opens here' }],
-        });
-        continue;
-      }
+      // The heading is there but a broken fence turned it into code: nested-fence or
+      // unclosed-fence reports that one cause.
+      if (swallowed?.has(required)) continue;
       out.push({
         code: 'missing-section',
         span: anchor,
@@ -642,8 +645,69 @@ function checkTables(plan: Plan, out: Draft[]): void {
   }
 }
 
-function checkFences(plan: Plan, out: Draft[]): void {
+/**
+ * The first fence whose closing fence was forgotten, and where that closing fence belongs: at
+ * the first heading inside it (where the next heading begins), else where its content shows the
+ * fence should have ended, else at the end of the plan.
+ */
+export function unclosedFence(plan: Plan): { fence: CodeFence; closeAt: number } | undefined {
   for (const fence of plan.fences) {
+    // A fence nested in a Markdown example comes first: nested-fence is the root cause then.
+    if (fence.neverClosedAt === undefined && fence.nestedOpenings.length) return undefined;
+    if (fence.neverClosedAt === undefined && fence.closed) continue;
+    const candidates = [fence.neverClosedAt, fence.firstHeadingAt].filter((o): o is number => o !== undefined);
+    const closeAt = candidates.length ? Math.min(...candidates) : fence.span.end;
+    return { fence, closeAt };
+  }
+  return undefined;
+}
+
+/** Codes whose findings a swallowed stretch of the plan can cause anywhere (a task row or section gone). */
+const CAUSED_BY_SWALLOWED_TEXT = new Set<DiagnosticCode>([
+  'missing-section',
+  'unknown-task',
+  'step-unknown-task',
+  'graph-unknown-task',
+  'unscheduled-task',
+  'graph-missing-edge',
+  'table-missing-edge',
+  'step-order',
+  'task-in-several-steps',
+  'nested-fence',
+  'mermaid-syntax',
+]);
+
+/**
+ * After a fence that is never closed, the rest of the plan is read as code (or pairs its fences
+ * wrongly): one unclosed-fence error is the root cause, so the findings it causes are dropped.
+ */
+function rootCauseFilter(plan: Plan, drafts: Draft[]): (d: Draft) => boolean {
+  const root = drafts.find((d) => d.code === 'unclosed-fence');
+  if (!root) return () => false;
+  const from = root.span.start;
+  return (d) => d !== root && (d.span.start >= from || CAUSED_BY_SWALLOWED_TEXT.has(d.code));
+}
+
+function checkFences(plan: Plan, out: Draft[]): void {
+  const unclosed = unclosedFence(plan);
+  if (unclosed) {
+    const { fence, closeAt } = unclosed;
+    const fenceText = fence.fenceChar.repeat(fence.fenceLength);
+    const opening = plan.text.slice(fence.openingSpan.start, fence.openingSpan.end).trim();
+    const atEnd = closeAt >= plan.text.length;
+    out.push({
+      code: 'unclosed-fence',
+      span: fence.openingSpan,
+      message: atEnd
+        ? `The code block "${opening}" is never closed: add a closing ${fenceText} line.`
+        : `The code block "${opening}" is never closed: the plan from ${lineLabel(plan, closeAt)} on is read as code. ` +
+          `Close it with a ${fenceText} line before ${lineLabel(plan, closeAt)}.`,
+      related: atEnd ? undefined : [{ span: firstLine(plan, closeAt), message: 'The closing fence belongs before this line' }],
+    });
+  }
+  for (const fence of plan.fences) {
+    // A forgotten closing fence is reported above, not as a fence nested in it.
+    if (unclosed && fence === unclosed.fence) continue;
     for (const nested of fence.nestedOpenings) {
       const fenceText = fence.fenceChar.repeat(fence.fenceLength);
       const innerLine = plan.text.slice(nested.start, nested.end).trim();

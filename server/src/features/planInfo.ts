@@ -49,13 +49,16 @@ export function sectionList(plan: Plan): SectionListResult {
 
 export function planSummary(plan: Plan, diagnostics: Diagnostic[]): PlanSummary {
   const progress = progressSummary(plan);
+  const critical = criticalPath(plan);
   return {
     uri: plan.uri,
     version: plan.version,
     taskCount: plan.taskById.size,
     errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
     warnings: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
-    criticalPathHours: criticalPath(plan).hours,
+    criticalPathHours: critical.hours,
+    information: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Information).length,
+    criticalPathUnestimated: critical.unestimated.length,
     kind: plan.kind,
     ...(progress ? { progress } : {}),
   };

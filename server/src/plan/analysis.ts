@@ -192,7 +192,10 @@ function cycleThrough(members: string[], dependents: Map<string, string[]>): str
 
 export interface CriticalPath {
   tasks: string[];
+  /** Sum of the estimates on the path; tasks without one count 0 here and are listed in `unestimated`. */
   hours: number;
+  /** Tasks on the path with no estimate yet (TBD, ?, X, empty): the path takes at least `hours`. */
+  unestimated: string[];
 }
 
 const criticalCache = new WeakMap<Plan, CriticalPath>();
@@ -249,7 +252,8 @@ export function criticalPathWith(plan: Plan, hoursOf: (id: string) => number): C
   const tasks: string[] = [];
   for (let x = end; x !== undefined; x = prev.get(x)) tasks.push(x);
   tasks.reverse();
-  return { tasks, hours: Math.round(total * 100) / 100 };
+  const unestimated = tasks.filter((id) => plan.taskById.get(id)?.unestimated);
+  return { tasks, hours: Math.round(total * 100) / 100, unestimated };
 }
 
 /** The next unused task ID after the highest one, in the plan's own style (prefix, padding). */

@@ -4,7 +4,7 @@ import type { Block } from './blocks';
 import type { ListItemFacts, RowFacts } from './facts';
 import { readListKind } from './kinds/listTasks';
 import { parseStatusText } from './progress';
-import { findTaskIds, taskIdRegExp } from './facts';
+import { findTaskIds, isUnestimated, parseHours, taskIdRegExp } from './facts';
 import { LineIndex } from './lineIndex';
 import type {
   ChecklistItem,
@@ -95,8 +95,8 @@ function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number, section: 
     if (idMention) {
       const dependsOnCell = row.cells[r.columns.dependsOn];
       const hoursCell = r.columns.hours >= 0 ? row.cells[r.columns.hours] : undefined;
-      const hoursText = hoursCell?.text.replace(/h(ours?|rs?)?$/i, '').trim();
-      const hours = hoursText && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(hoursText) ? Number(hoursText) : undefined;
+      const unestimated = hoursCell ? isUnestimated(hoursCell.text) : undefined;
+      const hours = hoursCell && !unestimated ? parseHours(hoursCell.text) : undefined;
       const statusCell = r.columns.status >= 0 ? row.cells[r.columns.status] : undefined;
       task = {
         id: idMention.id,
@@ -110,6 +110,7 @@ function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number, section: 
         hours,
         section,
         status: statusCell ? parseStatusText(statusCell.text) : undefined,
+        unestimated,
       };
     }
     return { row, task, mentions, placeholders };
@@ -206,6 +207,8 @@ export function assemblePlan(
         openingSpan: at(c.openingSpan, base),
         closed: c.closed,
         nestedOpenings: c.nestedOpenings.map((s) => at(s, base)),
+        neverClosedAt: c.neverClosedAt === undefined ? undefined : base + c.neverClosedAt,
+        firstHeadingAt: c.firstHeadingAt === undefined ? undefined : base + c.firstHeadingAt,
       });
       if (c.flowchart) {
         mermaid.push({

@@ -4,6 +4,7 @@
 import type { RootContent, Nodes } from 'mdast';
 import type { Cell, DisableDirective, Field, MermaidFlowchart, Placeholder, Span, TableRow } from './types';
 import { parseMermaidFlowchart } from './mermaid';
+import { TEMPLATE_SUBSECTION_NAMES, matchTemplateSection, sectionWords, stepHeadingNumber } from './sections';
 
 export type TableKind = 'task' | 'risk' | 'endpoint' | 'other';
 
@@ -49,6 +50,13 @@ export interface CodeFacts {
   contentEnd: number;
   closed: boolean;
   nestedOpenings: Span[];
+  /**
+   * Start of the first content line showing that the fence was meant to close before it (see
+   * forgottenCloseAt), relative to the block; undefined when nothing shows that.
+   */
+  neverClosedAt?: number;
+  /** Start of the first content line that is a Markdown heading (any level), relative to the block. */
+  firstHeadingAt?: number;
   flowchart?: MermaidFlowchart;
 }
 
@@ -135,6 +143,33 @@ const PLACEHOLDER_BRACKET = /\[([^[\]\n]{1,200})\]/g;
 const PLACEHOLDER_WORDS = /\b(?:Yes\/No|High\/Med\/Low|X\.Y\.Z)\b|(?<![\w.])[XYZ]%|<[ \t]?[XYZ][ \t]?ms\b/g;
 const DIRECTIVE = /<!--[ \t]*planmark-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)-->/g;
 const OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})([^\r\n]*)$/;
+
+/**
+ * Estimated Hours as people write it: `6`, `2.5`, `6h`, `4 hrs`, `3 hours`, `~6`, `4-6h` (the upper
+ * bound), markup around it and a note in parentheses after it. `undefined` when the text is
+ * not an estimate at all (`abc`); see isUnestimated for "not estimated yet".
+ */
+export function parseHours(text: string): number | undefined {
+  const m = HOURS.exec(stripMarkup(text));
+  if (!m) return undefined;
+  return Number((m[2] ?? m[1]).replace(',', '.'));
+}
+
+/** `TBD`, `?`, `X`, `N/A`, an empty cell…: the task has no estimate yet. */
+export function isUnestimated(text: string): boolean {
+  return UNESTIMATED.test(stripMarkup(text));
+}
+
+function stripMarkup(text: string): string {
+  return text.replace(/[`*_]/g, '').trim();
+}
+
+const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|\.\d+)`;
+const HOURS = new RegExp(
+  String.raw`^(?:~|≈|about |approx\.? |ca\.? )?[ \t]*(${NUMBER})(?:[ \t]*(?:-|–|—|to)[ \t]*(${NUMBER}))?[ \t]*(?:h|hrs?|hours?)?\.?(?:[ \t]*\([^()]*\))?$`,
+  'i',
+);
+const UNESTIMATED = /^(?:|[XYZ]|tbd|tbc|tba|to be (?:decided|determined|confirmed|estimated)|\?+h?|n\/?a|unknown|unestimated|-+|–|—)$/i;
 
 /** Cell values that are the template's own placeholders. */
 export const PLACEHOLDER_CELL_VALUES = new Set(['X', 'Y', 'Z', 'X.Y.Z', 'Yes/No', 'High/Med/Low']);
@@ -414,6 +449,8 @@ export function extractTableRow(line: string, columns: TableColumns, ctx: Extrac
     else if (columns.kind === 'task' && index === columns.dependsOn) kind = 'dependsOn';
     const ids = findTaskIds(cell.text, ctx.taskIdPattern, cell.span.start);
     ids.forEach((m, i) => mentions.push({ ...m, kind: kind === 'definition' && i > 0 ? 'text' : kind }));
+    // An hours cell left as X or TBD is one unestimated-task finding, not also a placeholder.
+    if (columns.kind === 'task' && index === columns.hours && isUnestimated(cell.text)) return;
     if (PLACEHOLDER_CELL_VALUES.has(cell.text)) placeholders.push({ text: cell.text, span: cell.span });
     else collectPlaceholders(cell.text, cell.span.start, placeholders, ctx);
   });
@@ -481,8 +518,10 @@ export function extractCode(text: string, lang: string, ctx: ExtractContext): Co
       }
     });
   }
+  const normalizedLang = lang.trim().toLowerCase();
+  const forgotten = forgottenClose(content, normalizedLang, fenceChar, fenceLength);
   const facts: CodeFacts = {
-    lang: lang.trim().toLowerCase(),
+    lang: normalizedLang,
     fenceChar,
     fenceLength,
     indent: open[1].length,
@@ -492,8 +531,56 @@ export function extractCode(text: string, lang: string, ctx: ExtractContext): Co
     closed,
     nestedOpenings,
   };
+  if (forgotten.neverClosedAt !== undefined) facts.neverClosedAt = contentStart + forgotten.neverClosedAt;
+  if (forgotten.firstHeadingAt !== undefined) facts.firstHeadingAt = contentStart + forgotten.firstHeadingAt;
   if (facts.lang === 'mermaid') {
-    facts.flowchart = parseMermaidFlowchart(content, ctx.taskIdPattern);
+    // After a forgotten closing fence the rest is the plan, not the graph: read only what comes before.
+    const graphText = forgotten.neverClosedAt !== undefined ? content.slice(0, forgotten.neverClosedAt) : content;
+    facts.flowchart = parseMermaidFlowchart(graphText, ctx.taskIdPattern);
   }
   return facts;
+}
+
+/** Fence languages whose content is Markdown: a fence opening inside them is an example, not a mistake. */
+const MARKDOWN_LANGS = new Set(['markdown', 'md', 'mdx', 'gfm', 'commonmark']);
+const HEADING_LINE = /^ {0,3}(#{1,6})[ \t]+(\S[^\r\n]*)$/;
+
+/**
+ * Where a fence's content shows that its closing fence was forgotten: the first line that is
+ * a heading of a template section or sub-section (or a `Step N` heading), or another fence's
+ * opening line with a language; in a mermaid block also any Markdown heading or table row,
+ * which mermaid never has. A Markdown fence may hold all of these as an example.
+ */
+function forgottenClose(content: string, lang: string, fenceChar: string, fenceLength: number): { neverClosedAt?: number; firstHeadingAt?: number } {
+  const out: { neverClosedAt?: number; firstHeadingAt?: number } = {};
+  const markdown = MARKDOWN_LANGS.has(lang);
+  // Plain text may show an example plan; there only another fence's opening line counts.
+  const plain = lang === '' || lang === 'text' || lang === 'txt' || lang === 'plaintext';
+  const mermaid = lang === 'mermaid';
+  if (!content.includes('#') && !content.includes(fenceChar.repeat(3)) && !(mermaid && content.includes('|'))) return out;
+  forEachLine(content, (line, start) => {
+    if (out.neverClosedAt !== undefined || line.length > 500) return;
+    const heading = HEADING_LINE.exec(line);
+    if (heading) {
+      out.firstHeadingAt ??= start;
+      if (markdown) return;
+      const title = heading[2].replace(/[ \t#]+$/, '');
+      if (mermaid || (!plain && heading[1].length <= 3 && isTemplateHeading(title))) out.neverClosedAt = start;
+      return;
+    }
+    if (markdown) return;
+    const open = OPEN_FENCE.exec(line);
+    if (open && open[3].trim() !== '' && !open[3].includes('`') && open[2][0] === fenceChar && open[2].length >= fenceLength) {
+      out.neverClosedAt = start;
+      return;
+    }
+    if (mermaid && /^[ \t]*\|.*\|[ \t]*$/.test(line)) out.neverClosedAt = start;
+  });
+  return out;
+}
+
+function isTemplateHeading(title: string): boolean {
+  if (stepHeadingNumber(title) !== undefined || matchTemplateSection(title) !== undefined) return true;
+  const words = sectionWords(title);
+  return TEMPLATE_SUBSECTION_NAMES.some((name) => sectionWords(name) === words);
 }

@@ -36,6 +36,41 @@ export const TEMPLATE_SECTION_NAMES: readonly string[] = [
   'Review Checklist',
 ];
 
+/** The template's ### sub-sections: inside a code block, such a heading means the fence was never closed. */
+export const TEMPLATE_SUBSECTION_NAMES: readonly string[] = [
+  'Architecture Decisions',
+  'Design Patterns',
+  'Code Organization',
+  'Core Technologies',
+  'Libraries & Dependencies',
+  'New Tables/Collections',
+  'Migrations',
+  'Indexes',
+  'New Endpoints',
+  'Request/Response Examples',
+  'Naming Conventions',
+  'File Structure Template',
+  'Comments Strategy',
+  'Error Types',
+  'Error Responses',
+  'Authentication',
+  'Authorization',
+  'Input Validation',
+  'Data Protection',
+  'Unit Tests',
+  'Integration Tests',
+  'E2E Tests',
+  'Optimization Goals',
+  'Strategies',
+  'Logging Strategy',
+  'Monitoring',
+  'Build Process',
+  'Environment Variables',
+  'Deployment Checklist',
+  'Code Documentation',
+  'User Documentation',
+];
+
 /** Longest heading text considered: a longer "heading" is prose, never a section name. */
 const MAX_KEY_INPUT = 300;
 

@@ -99,8 +99,10 @@ export interface TaskDefinition {
   dependsOn: TaskRef[];
   dependsOnCell?: Cell;
   hoursCell?: Cell;
-  /** Parsed hours, when the cell is a finite number. */
+  /** Parsed hours, when the cell is an estimate (`6`, `6h`, `4 hrs`, `2.5`). */
   hours?: number;
+  /** The hours cell says the task is not estimated yet (`TBD`, `?`, `X`, `N/A`, empty). */
+  unestimated?: boolean;
   /** Index in Plan.sections of the innermost section holding the task, or -1. */
   section: number;
   /** Progress, when the plan tracks it (a checkbox, a Status column); undefined otherwise. */
@@ -238,6 +240,13 @@ export interface CodeFence {
   closed: boolean;
   /** Lines inside that look like an opening fence of the same character and length with an info string. */
   nestedOpenings: Span[];
+  /**
+   * Start of the line where the content shows the closing fence was forgotten (a template
+   * heading, another fence's opening; in mermaid any heading or table row). Unset when nothing shows it.
+   */
+  neverClosedAt?: number;
+  /** Start of the first content line that is a Markdown heading. */
+  firstHeadingAt?: number;
 }
 
 export interface TaskMention {

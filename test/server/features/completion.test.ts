@@ -65,7 +65,8 @@ describe('completion: task IDs in a Depends On cell', () => {
   it('describes each task: hours, prerequisites and step', () => {
     const { items, plan } = completeAt(edit(FILLED, '| TASK_004 | TASK_002 | 8 |', `| TASK_004 | TASK_002, ${CURSOR} | 8 |`));
     const t3 = item(items, 'TASK_003');
-    assert.match(t3.detail ?? '', /10 h/);
+    // The unit once, as hours are written (issue #12: "10 h", not "10h h").
+    assert.match(t3.detail ?? '', /^10h ·/);
     assert.match(t3.detail ?? '', /TASK_001, TASK_002/);
     assert.match(t3.detail ?? '', /Step 2: Core Functionality/);
     const doc = docOf(t3, plan);
@@ -75,7 +76,7 @@ describe('completion: task IDs in a Depends On cell', () => {
     assert.match(doc, /Needed by: `TASK_005`/);
     assert.match(doc, /Step: Step 2: Core Functionality/);
     const t1 = item(items, 'TASK_001');
-    assert.match(t1.detail ?? '', /6 h/);
+    assert.match(t1.detail ?? '', /^6h ·/);
     assert.match(t1.detail ?? '', /Step 1: Foundation Setup/);
     assert.doesNotMatch(t1.detail ?? '', /after/);
   });
@@ -177,10 +178,26 @@ describe('completion: task IDs in a step and in the graph', () => {
     assert.deepEqual(completeAt(edit(FILLED, '**Tasks:** [TASK_005]', `**Tasks${CURSOR}:** [TASK_005]`)).items, []);
   });
 
-  it('offers every task inside the mermaid block', () => {
-    const { items, line } = completeAt(edit(FILLED, '    D --> E\n', `    D --> E\n    E --> TASK_${CURSOR}\n`));
+  it('offers every task on a new line of the mermaid block', () => {
+    const { items, line } = completeAt(edit(FILLED, '    D --> E\n', `    D --> E\n    TASK_${CURSOR}\n`));
     assert.deepEqual(labels(items), ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004', 'TASK_005']);
     assert.deepEqual(new Set(replaced(items, line)), new Set(['TASK_']));
+  });
+
+  // Issue #12: the graph follows the table's rules: never the task itself, nor one that would close a cycle.
+  it('after "B -->" offers neither B nor what B waits for', () => {
+    const { items } = completeAt(edit(FILLED, '    D --> E\n', `    D --> E\n    B --> TASK_${CURSOR}\n`));
+    assert.deepEqual(labels(items), ['TASK_003', 'TASK_004', 'TASK_005']);
+  });
+
+  it('before "--> C" offers neither C nor what waits for C', () => {
+    const { items } = completeAt(edit(FILLED, '    D --> E\n', `    D --> E\n    TASK_${CURSOR} --> C\n`));
+    assert.deepEqual(labels(items), ['TASK_001', 'TASK_002', 'TASK_004']);
+  });
+
+  it('after the last task\'s arrow offers nothing: every task would close a cycle', () => {
+    const { items } = completeAt(edit(FILLED, '    D --> E\n', `    D --> E\n    E --> TASK_${CURSOR}\n`));
+    assert.deepEqual(labels(items), []);
   });
 });
 

@@ -130,8 +130,8 @@ const DEFECTS: Record<string, Expected[]> = {
     { code: 'invalid-hours', severity: 'error', line: 114, text: '0', says: ['TASK_001', '"0"'] },
     { code: 'invalid-hours', severity: 'error', line: 115, text: '-3', says: ['TASK_002', '"-3"'] },
     { code: 'invalid-hours', severity: 'error', line: 116, text: 'abc', says: ['TASK_003', '"abc"'] },
-    // An empty cell: the blank between its pipes.
-    { code: 'invalid-hours', severity: 'error', line: 117, text: '  ', says: ['TASK_004', 'empty'] },
+    // An empty cell is not estimated yet (issue #12): information on the blank between its pipes.
+    { code: 'unestimated-task', severity: 'information', line: 117, text: '  ', says: ['TASK_004', 'empty', 'unknown'] },
   ],
   'invalid-date-format': [{ code: 'invalid-date', severity: 'error', line: 7, text: '03/09/2026', says: ['Target Start', 'YYYY-MM-DD'] }],
   'invalid-date-day': [{ code: 'invalid-date', severity: 'error', line: 8, text: '2026-02-30', says: ['Target End', 'not a real day'] }],
@@ -158,6 +158,10 @@ const DEFECTS: Record<string, Expected[]> = {
   // The sections after the broken fence turned into code, but that is this one problem.
   'nested-fence': [
     { code: 'nested-fence', severity: 'error', line: 239, text: '```mermaid', related: [[236, '```markdown']], says: ['```markdown', 'line 236', '````'] },
+  ],
+  // A forgotten closing fence: one error at its opening, nothing from what it swallowed.
+  'unclosed-fence': [
+    { code: 'unclosed-fence', severity: 'error', line: 130, text: '```javascript', related: [[133, '### Comments Strategy']], says: ['never closed', 'line 133'] },
   ],
   'approved-unreviewed-placeholder': [
     { code: 'approved-unreviewed', severity: 'error', line: 246, text: 'Yes', related: [[245, '[Name]']], says: ['Approved', 'Reviewed By', '[Name]'] },
@@ -292,15 +296,15 @@ describe('clean plans', () => {
     });
   }
 
-  test('the template gives no errors: only placeholders (information) and unknown-task warnings', () => {
+  test('the template gives no errors: only placeholders and unestimated hours (information) and unknown-task warnings', () => {
     const { plan, diagnostics } = check(template);
     assert.ok(diagnostics.length > 0);
     assert.deepEqual(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error), []);
     for (const d of diagnostics) {
-      if (d.code === 'placeholder') assert.equal(d.severity, DiagnosticSeverity.Information);
+      if (d.code === 'placeholder' || d.code === 'unestimated-task') assert.equal(d.severity, DiagnosticSeverity.Information);
       else assert.equal(d.severity, DiagnosticSeverity.Warning, `${d.code}: ${d.message}`);
     }
-    const warnings = summarize(plan, diagnostics).map((d) => `${d.code} ${d.text}`);
+    const warnings = summarize(plan, diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning)).map((d) => `${d.code} ${d.text}`);
     assert.deepEqual(warnings, [
       'step-unknown-task TASK_003',
       'step-unknown-task TASK_004',
@@ -347,7 +351,7 @@ describe('settings', () => {
   });
 
   test('placeholders can be turned off, leaving the template with warnings only', () => {
-    const { diagnostics } = check(template, resolveSettings({ diagnostics: { placeholder: 'off' } }));
+    const { diagnostics } = check(template, resolveSettings({ diagnostics: { placeholder: 'off', 'unestimated-task': 'off' } }));
     assert.ok(diagnostics.length > 0);
     assert.ok(diagnostics.every((d) => d.severity === DiagnosticSeverity.Warning));
   });
@@ -521,15 +525,15 @@ describe('no false positives', () => {
     assert.deepEqual(check(text).diagnostics, []);
   });
 
-  test('an unclosed fence: the sections it swallows are reported where they are, without a fix', () => {
+  // Issue #12: an unclosed fence is one error at its opening line (it used to be one
+  // missing-section per swallowed section), pointing at the heading where it should close.
+  test('an unclosed fence: one error at its opening line, not the sections it swallows', () => {
     const text = filled.replace('### User Documentation\n- [ ] Feature documentation\n', '### User Documentation\n- [ ] Feature documentation\n\n```bash\nnpm run docs\n');
     const { plan, diagnostics } = check(text);
     assert.deepEqual(summarize(plan, diagnostics), [
-      { code: 'missing-section', severity: 'warning', line: 237, text: 'Success Criteria', related: [[234, '```bash']] },
-      { code: 'missing-section', severity: 'warning', line: 241, text: 'Review Checklist', related: [[234, '```bash']] },
+      { code: 'unclosed-fence', severity: 'error', line: 234, text: '```bash', related: [[237, '## Success Criteria']] },
     ]);
-    assert.equal(messageOf(diagnostics[0]), '"Success Criteria" is not a section: it is inside the code block opened on line 234, which is never closed. Close that code block.');
-    assert.equal((diagnostics[0].data as DiagnosticData).section, undefined, 'no quick fix: inserting the section again would duplicate it');
+    assert.equal(messageOf(diagnostics[0]), 'The code block "```bash" is never closed: the plan from line 237 on is read as code. Close it with a ``` line before line 237.');
     // Same in CRLF.
     const crlf = check(text.replace(/\n/g, '\r\n'));
     assert.deepEqual(summarize(crlf.plan, crlf.diagnostics), summarize(plan, diagnostics));
@@ -582,7 +586,14 @@ describe('undecided values', () => {
       .replace('**Target End:** 2026-04-17', '**Target End:** TBD')
       .replace('| TASK_005 | TASK_003, TASK_004 | 12 |', '| TASK_005 | TASK_003, TASK_004 | TBD |')
       .replace('| TASK_004 | TASK_002 | 8 |', '| TASK_004 | TASK_002 | ? |');
-    assert.deepEqual(check(text).diagnostics, []);
+    // Not estimated yet: information only, once per task.
+    assert.deepEqual(
+      check(text).diagnostics.map((d) => [d.code, d.severity, d.range.start.line + 1]),
+      [
+        ['unestimated-task', DiagnosticSeverity.Information, 117],
+        ['unestimated-task', DiagnosticSeverity.Information, 118],
+      ],
+    );
   });
 });
 

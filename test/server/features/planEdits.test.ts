@@ -424,7 +424,8 @@ describe('syncTableFromGraph', () => {
     assertAgree(out, 'unknown-task-graph');
     assert.deepEqual(
       codes(out),
-      ['unscheduled-task', 'placeholder'],
+      // The new row's X hours: not estimated yet (one finding, no longer also a placeholder).
+      ['unscheduled-task', 'unestimated-task'],
     );
   });
 

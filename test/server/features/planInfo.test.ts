@@ -109,6 +109,8 @@ describe('plan summary', () => {
       errors: 0,
       warnings: 0,
       criticalPathHours: 32,
+      information: 0,
+      criticalPathUnestimated: 0,
       kind: 'template',
     });
   });

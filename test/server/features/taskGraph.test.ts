@@ -45,7 +45,7 @@ describe('task graph payload', () => {
   it('finds the critical path by hours: 001 -> 002 -> 003 -> 005 = 6 + 4 + 10 + 12 = 32', () => {
     // The alternatives: 001 -> 002 -> 004 -> 005 = 30, 001 -> 003 -> 005 = 28.
     const g = graphOf(FILLED);
-    assert.deepEqual(g.criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005'], hours: 32 });
+    assert.deepEqual(g.criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005'], hours: 32, unestimated: [] });
     assert.deepEqual(g.nodes.filter((n) => n.critical).map((n) => n.id), ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005']);
   });
 
@@ -81,7 +81,7 @@ describe('task graph payload', () => {
     assert.deepEqual(node(g, 'TASK_004').dependencies, ['TASK_002', 'TASK_001']);
     assert.ok(node(g, 'TASK_004').problems.some((p) => /TASK_001/.test(p)), 'the disagreement is a problem of TASK_004');
     text = edit(text, '| TASK_004 | TASK_002 | 8 |', '| TASK_004 | TASK_002 | 20 |');
-    assert.deepEqual(graphOf(text).criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_004', 'TASK_005'], hours: 42 });
+    assert.deepEqual(graphOf(text).criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_004', 'TASK_005'], hours: 42, unestimated: [] });
   });
 
   it('reports a cycle and marks every task and edge on it', () => {
@@ -107,7 +107,7 @@ describe('task graph payload', () => {
     assert.deepEqual(g.nodes.filter((n) => n.inCycle).map((n) => n.id), ['TASK_004', 'TASK_005']);
     assert.deepEqual(edges(g).filter((e) => e.endsWith('cycle')), ['TASK_005->TASK_004 table cycle', 'TASK_004->TASK_005 both cycle']);
     // 001 -> 002 -> 003 -> 005 without the cycle edges: still 32 hours.
-    assert.deepEqual(g.criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005'], hours: 32 });
+    assert.deepEqual(g.criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005'], hours: 32, unestimated: [] });
   });
 
   it('marks a self-dependency without calling it a cycle', () => {
@@ -148,11 +148,14 @@ describe('task graph payload', () => {
       'TASK_004->TASK_005 mermaid',
     ]);
     assert.equal(g.criticalPath.hours, 0);
+    // X and Y hours are not estimated yet: the path says which of its tasks count as unknown.
+    assert.deepEqual(g.criticalPath.unestimated, g.criticalPath.tasks.filter((id) => id === 'TASK_001' || id === 'TASK_002'));
+    assert.ok(g.criticalPath.unestimated!.length > 0);
   });
 
   it('is empty for a plan without tasks', () => {
     const g = graphOf('# Implementation Plan: Phase 1 - Nothing yet\n\n## Overview\n');
     assert.deepEqual([g.nodes, g.edges, g.cycles, g.steps], [[], [], [], []]);
-    assert.deepEqual(g.criticalPath, { tasks: [], hours: 0 });
+    assert.deepEqual(g.criticalPath, { tasks: [], hours: 0, unestimated: [] });
   });
 });

@@ -22,6 +22,12 @@ describe('status bar text', () => {
     const noHours = formatSummary({ taskCount: 17, errors: 0, warnings: 0, criticalPathHours: 0, progress: { done: 4, total: 17, remainingHours: 0 } });
     assert.equal(noHours.text, '$(checklist) 4/17 done · 0 problems');
   });
+  it('says what it counts: information apart from problems, unestimated tasks on the critical path', () => {
+    const s = formatSummary({ taskCount: 9, errors: 2, warnings: 18, information: 6, criticalPathHours: 30, criticalPathUnestimated: 2 });
+    assert.equal(s.text, '$(checklist) 9 tasks · 20 problems + 6 info · 30h+ critical path');
+    assert.match(s.tooltip, /2 errors, 18 warnings, 6 information/);
+    assert.match(s.tooltip, /plus 2 unestimated tasks/);
+  });
   it('formats hours compactly', () => {
     assert.equal(formatHours(12.5), '12.5h');
     assert.equal(formatHours(1 / 3), '0.33h');
