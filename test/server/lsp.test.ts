@@ -270,7 +270,7 @@ for (const configuration of [true, false]) {
       assert.equal(graph.nodes.length, 6, 'five tasks and the undefined TASK_042');
       assert.equal(graph.edges.length, 7);
       assert.equal(graph.nodes.find((n) => n.id === 'TASK_042')?.defined, false);
-      assert.deepEqual(graph.criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005'], hours: 32 });
+      assert.deepEqual(graph.criticalPath, { tasks: ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_005'], hours: 32, unestimated: [] });
       const list = (await client.connection.sendRequest(TaskListRequest.method, { uri: FILLED_URI })) as TaskListResult;
       assert.deepEqual(list.tasks.map((t) => t.id), ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_004', 'TASK_005']);
       assert.equal(list.nextFreeId, 'TASK_043');
