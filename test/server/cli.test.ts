@@ -350,3 +350,44 @@ describe('as a real process', () => {
     assert.equal(status, 0);
   });
 });
+
+describe('a repository using spec-kit and Kiro, checked out of the box', () => {
+  test('only their task lists are checked, each with its kind, without findings', () => {
+    const cwd = process.cwd();
+    process.chdir(path.join(fixtures, 'kinds'));
+    try {
+      let out = '';
+      let err = '';
+      const code = runCli(['check', '--format', 'json', '--max-warnings', '0'], (s) => (out += s), (s) => (err += s));
+      assert.equal(err, '');
+      assert.equal(code, 0);
+      assert.deepEqual(JSON.parse(out), [
+        { file: path.join('kiro', '.kiro', 'specs', 'shelf-sync', 'tasks.md'), kind: 'kiro', diagnostics: [] },
+        { file: path.join('spec-kit', 'specs', '003-shelf-sync', 'tasks.md'), kind: 'specKit', diagnostics: [] },
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('a planted cycle in each format is an error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planmark-kinds-'));
+    const copy = (from: string, to: string, change: (t: string) => string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
+      fs.writeFileSync(path.join(dir, to), change(fs.readFileSync(path.join(fixtures, 'kinds', from), 'utf8')));
+    };
+    copy('spec-kit/specs/003-shelf-sync/tasks.md', 'specs/003-shelf-sync/tasks.md', (t) => t.replace('- T015 requires T014', '- T015 requires T014\n- T013 depends on T015'));
+    copy('kiro/.kiro/specs/shelf-sync/tasks.md', '.kiro/specs/shelf-sync/tasks.md', (t) => t.replace('_Depends on: 1_', '_Depends on: 1, 2.2_'));
+    copy('kiro/.kiro/specs/shelf-sync/requirements.md', '.kiro/specs/shelf-sync/requirements.md', (t) => t);
+    let out = '';
+    const code = runCli(['check', dir, '--format', 'json'], (s) => (out += s), () => undefined);
+    assert.equal(code, 1);
+    const results = JSON.parse(out) as { file: string; kind: string; diagnostics: { code: string; message: string }[] }[];
+    assert.deepEqual(results.map((r) => r.kind).sort(), ['kiro', 'specKit']);
+    for (const r of results) {
+      const cycles = r.diagnostics.filter((d) => d.code === 'dependency-cycle');
+      assert.equal(cycles.length, 1, r.file);
+      assert.match(cycles[0].message, r.kind === 'kiro' ? /2\.1 → 2\.2 → 2\.1/ : /T013 → T014 → T015 → T013/);
+    }
+  });
+});

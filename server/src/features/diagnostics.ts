@@ -421,7 +421,11 @@ function checkProgress(plan: Plan, out: Draft[]): void {
 
 /** Kiro `_Requirements: 1.1_` references that requirements.md beside the task list does not define. */
 function checkRequirements(plan: Plan, requirements: RequirementIndex, out: Draft[]): void {
+  // A requirements.md whose numbering planmark could not read says nothing about what is missing.
+  if (requirements.byId.size === 0) return;
+  const hasCriteria = [...requirements.byId.keys()].some((id) => id.includes('.'));
   for (const ref of plan.requirementRefs) {
+    if (ref.id.includes('.') && !hasCriteria) continue;
     if (requirements.byId.has(ref.id)) continue;
     out.push({
       code: 'unknown-requirement',

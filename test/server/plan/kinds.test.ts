@@ -1,6 +1,7 @@
 // Task lists written for GitHub spec-kit and Kiro read into the same Plan model as template plans:
 // tasks, dependency edges, phases and progress; the language features then work through it.
 import { test, describe } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -167,5 +168,36 @@ test('incremental edits of task lists give the model of a full parse', () => {
       const model = (p: Plan) => ({ tasks: p.tasks.map((t) => ({ ...t, row: undefined })), edges: p.edges, mentions: p.mentions, steps: p.steps, slots: p.dependencySlots });
       assert.deepStrictEqual(model(doc.plan), model(full), `${kind} after ${to}`);
     }
+  }
+});
+
+test('random edits of spec-kit and Kiro task lists: the incremental model equals a full parse', () => {
+  const model = (p: Plan) => ({
+    tasks: p.tasks.map((t) => ({ ...t, row: undefined })),
+    edges: p.edges,
+    mentions: p.mentions,
+    steps: p.steps,
+    slots: p.dependencySlots,
+    requirements: p.requirementRefs,
+  });
+  // Pieces people type in these files: task lines, checkboxes, dependency text, headings.
+  const pieces = ['- [ ] T018 [P] [US1] New task (depends on T004)\n', '- [x] ', 'T009', ', T012', '\n', ' depends on ', '2.1', '_Depends on: 3.1_', '\n## Phase 6: More\n', '- [ ]* 5.1 Optional\n', '`', '-'];
+  for (const [kind, text] of [['specKit', specKitText], ['kiro', kiroText]] as const) {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 4 }),
+        (edits) => {
+          const doc = new PlanDocument('file:///t.md', text, 1, { kind });
+          for (const [at, length, piece] of edits) {
+            const start = at % (doc.text.length + 1);
+            const end = Math.min(doc.text.length, start + length);
+            doc.applyEdits([{ start, end, text: piece }], doc.version + 1);
+          }
+          const full = new PlanDocument('file:///t.md', doc.text, doc.version, { kind }).plan;
+          assert.deepStrictEqual(model(doc.plan), model(full));
+        },
+      ),
+      { numRuns: 60, seed: 13 },
+    );
   }
 });

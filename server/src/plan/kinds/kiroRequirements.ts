@@ -8,6 +8,8 @@ const REQUIREMENT_HEADING = /^[ \t]{0,3}#{1,6}[ \t]+(?:\*\*|__)?Requirement[ \t]
 const NUMBERED_HEADING = /^[ \t]{0,3}#{2,6}[ \t]+(\d+(?:\.\d+)*)\.?[ \t]+(.+?)[ \t#]*$/;
 const ANY_HEADING = /^[ \t]{0,3}#{1,6}(?:[ \t]|$)/;
 const CRITERION = /^[ \t]{0,3}(\d{1,3})[.)][ \t]+(.+)$/;
+/** A criterion written with its full ID: "1.2 WHEN ...", "- **1.2**: WHEN ...", "AC 1.2: ...". */
+const FULL_ID_CRITERION = /^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?(?:AC[ \t-]*|R[ \t]*)?(\d{1,3}(?:\.\d{1,3})+)\.?(?:\*\*|__)?[ \t]*[:.)\-–—]?[ \t]+(.+)$/i;
 const FENCE = /^[ \t]{0,3}(```|~~~)/;
 
 export function parseRequirements(uri: string, text: string): RequirementIndex {
@@ -34,6 +36,13 @@ export function parseRequirements(uri: string, text: string): RequirementIndex {
     if (ANY_HEADING.test(line)) {
       // "#### Acceptance Criteria" stays inside the requirement; a ## section ends it.
       if (/^[ \t]{0,3}#{1,2}[ \t]/.test(line)) current = undefined;
+      continue;
+    }
+    const full = FULL_ID_CRITERION.exec(line);
+    if (full) {
+      if (!byId.has(full[1])) byId.set(full[1], { id: full[1], text: full[2].trim(), range });
+      const requirement = full[1].split('.')[0];
+      if (!byId.has(requirement)) byId.set(requirement, { id: requirement, text: `Requirement ${requirement}`, range });
       continue;
     }
     const criterion = current !== undefined ? CRITERION.exec(line) : null;
