@@ -265,3 +265,20 @@ describe('overview, focus and slack', () => {
     assert.deepEqual(Object.fromEntries(slack), { a: 0, b: 0, c: 2, d: 0 });
   });
 });
+
+describe('progress and cross-plan tasks', () => {
+  it('marks done, next, parallel and external tasks', () => {
+    const p = makePayload(5);
+    p.nodes[0]!.status = 'done';
+    p.nodes[1]!.next = true;
+    p.nodes[2]!.parallel = true;
+    p.nodes[3]!.external = { phase: '3', plan: 'Phase 3: Billing' };
+    const g = graphToMermaid(p, VIEW);
+    const [a, b, c, d] = g.model.nodes;
+    assert.ok(a!.classes.includes('pmDone') && a!.lines[0]!.startsWith('\u2713 '));
+    assert.ok(b!.classes.includes('pmNext') && /next/.test(b!.lines[0]!));
+    assert.ok(c!.classes.includes('pmParallel') && c!.lines[0]!.includes('\u2016'));
+    assert.ok(d!.classes.includes('pmExternal') && d!.lines.includes('Phase 3: Billing'));
+    assertWellFormed(g.source);
+  });
+});

@@ -202,6 +202,9 @@ function diagramCss(id: string, theme: ThemeInfo): string {
     `${s} .flowchart-link.pm-edge-cycle{stroke:${hex(c.error, '#e51400')};stroke-width:2px;}`,
     `${s} .marker{fill:${line};stroke:${line};}`,
     // Same order as the classDefs of the mermaid source: later classes win.
+    `${s} .node.pmDone{opacity:0.5;}`,
+    `${s} .node.pmNext rect{stroke:${hex(c.match, '#3794ff')};stroke-width:3px;}`,
+    `${s} .node.pmExternal rect{stroke-dasharray:2 3;}`,
     `${s} .node.pmMatch rect{stroke:${hex(c.match, '#3794ff')};stroke-width:4px;}`,
     `${s} .node.pmCritical rect{stroke:${hex(c.critical, '#d18616')};stroke-width:3px;}`,
     `${s} .node.pmProblem rect{stroke:${hex(c.warning, '#bf8803')};stroke-width:2px;}`,

@@ -94,6 +94,10 @@ export const NODE_CLASSES = {
   cycle: 'pmCycle',
   critical: 'pmCritical',
   match: 'pmMatch',
+  done: 'pmDone',
+  next: 'pmNext',
+  parallel: 'pmParallel',
+  external: 'pmExternal',
 } as const;
 
 const MAX_LABEL = 80;
@@ -149,9 +153,14 @@ function nodeLines(node: GraphNode): string[] {
   if (typeof node.hours === 'number' && Number.isFinite(node.hours) && node.hours > 0) {
     head += ` \u00b7 ${formatHours(node.hours)}`;
   }
+  if (node.status === 'done') head = `\u2713 ${head}`;
+  if (node.parallel) head += ' \u2016';
+  if (node.next) head += ' \u00b7 next';
   if (!node.defined) head += ' (undefined)';
   if (node.inCycle) head += ' \u27f3';
   const lines = [normalizeLabel(head)];
+  // A task of another plan: name the plan it belongs to.
+  if (node.external) lines.push(normalizeLabel(node.external.plan ?? `Phase ${node.external.phase}`));
   const label = (node.label ?? '').replace(/\s+/gu, ' ').trim();
   if (label && label !== node.id) lines.push(normalizeLabel(label));
   return lines;
@@ -351,6 +360,9 @@ export interface GraphModel {
 }
 
 const CLASS_ORDER = [
+  NODE_CLASSES.done,
+  NODE_CLASSES.next,
+  NODE_CLASSES.external,
   NODE_CLASSES.match,
   NODE_CLASSES.critical,
   NODE_CLASSES.problem,
@@ -408,6 +420,10 @@ export function graphToMermaid(
     if (!n.defined || n.inCycle) classes.push(NODE_CLASSES.error);
     if (!n.defined) classes.push(NODE_CLASSES.undefined);
     if (n.inCycle) classes.push(NODE_CLASSES.cycle);
+    if (n.status === 'done') classes.push(NODE_CLASSES.done);
+    if (n.next) classes.push(NODE_CLASSES.next);
+    if (n.parallel) classes.push(NODE_CLASSES.parallel);
+    if (n.external) classes.push(NODE_CLASSES.external);
     const lines = nodeLines(n);
     const sl = slack?.get(n.id);
     if (sl !== undefined && sl > 0) lines[0] = normalizeLabel(`${lines[0]} \u00b7 slack ${formatHours(sl)}`);
@@ -522,6 +538,8 @@ function collapseSteps(
     let problems = 0;
     let critical = 0;
     let errors = false;
+    let done = 0;
+    let tracked = 0;
     for (const k of cl.nodes) {
       repOf.set(k, cl.key);
       const t = byId.get(byKey.get(k)!.task);
@@ -530,10 +548,13 @@ function collapseSteps(
       problems += t.problems?.length ?? 0;
       if (t.critical) critical += typeof t.hours === 'number' && t.hours > 0 ? t.hours : 0;
       if (!t.defined || t.inCycle) errors = true;
+      if (t.status) tracked++;
+      if (t.status === 'done') done++;
     }
     const count = cl.nodes.length;
     const stats = [`${count} task${count === 1 ? '' : 's'}`];
     if (hours > 0) stats.push(formatHours(hours));
+    if (tracked > 0) stats.push(`${done} done`);
     const second: string[] = [];
     if (problems > 0) second.push(`${problems} problem${problems === 1 ? '' : 's'}`);
     if (critical > 0 && criticalHours > 0) second.push(`${Math.round((100 * critical) / criticalHours)}% of critical path`);
@@ -545,6 +566,7 @@ function collapseSteps(
     if (critical > 0 && !mostlyCritical) classes.push(NODE_CLASSES.critical);
     if (problems > 0 && !errors) classes.push(NODE_CLASSES.problem);
     if (errors) classes.push(NODE_CLASSES.error);
+    if (tracked > 0 && done === tracked) classes.push(NODE_CLASSES.done);
     const node: ModelNode = { key: cl.key, task: '', lines, classes, group: cl.title };
     collapsedAt.set(cl.nodes[0]!, node);
     groupNodes.set(cl.key, cl.title);
@@ -623,6 +645,9 @@ function modelToMermaid(model: GraphModel, loose: ModelNode[]): string {
   lines.push(`  classDef pmError stroke:${c.error},stroke-width:3px`);
   lines.push('  classDef pmUndefined stroke-dasharray:5 3');
   lines.push(`  classDef pmCycle stroke:${c.error},stroke-width:3px`);
+  lines.push('  classDef pmDone opacity:0.5');
+  lines.push(`  classDef pmNext stroke:${c.match},stroke-width:3px`);
+  lines.push('  classDef pmExternal stroke-dasharray:2 3');
   for (const cls of CLASS_ORDER) {
     const ids = model.nodes.filter((n) => n.classes.includes(cls)).map((n) => n.key);
     // Chunk long lists to keep lines reasonable.

@@ -492,6 +492,7 @@ class GraphApp {
     const parts = [`${defined} task${defined === 1 ? '' : 's'}`];
     if (defined !== payload.nodes.length) parts.push(`${payload.nodes.length - defined} without a row`);
     if (result.graph.nodeCount !== payload.nodes.length) parts.push(`${result.graph.nodeCount} shown`);
+    if (payload.progress && payload.progress.total > 0) parts.push(`${payload.progress.done} of ${payload.progress.total} done`);
     const unestimated = payload.criticalPath.unestimated?.length ?? 0;
     const unknown = unestimated ? ` + ${unestimated} unestimated` : '';
     if (result.graph.mostlyCritical) {

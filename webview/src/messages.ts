@@ -71,6 +71,13 @@ function node(v: unknown, i: number): GraphNode {
   if (v.step !== undefined) out.step = v.step as string;
   if (v.stepIndex !== undefined) out.stepIndex = v.stepIndex as number;
   if (v.range !== undefined) out.range = range(v.range);
+  if (v.status === 'todo' || v.status === 'in-progress' || v.status === 'done') out.status = v.status;
+  if (v.next === true) out.next = true;
+  if (v.parallel === true) out.parallel = true;
+  if (isObj(v.external) && isStr(v.external.phase)) {
+    out.external = { phase: v.external.phase };
+    if (isStr(v.external.plan)) out.external.plan = v.external.plan;
+  }
   return out;
 }
 
@@ -127,6 +134,10 @@ export function parsePayload(v: unknown): Parsed<GraphPayload> {
         cycles: cycles as string[][],
         criticalPath,
         steps: parsedSteps,
+        ...(v.kind === 'template' || v.kind === 'specKit' || v.kind === 'kiro' ? { kind: v.kind } : {}),
+        ...(isObj(v.progress) && isNum(v.progress.done) && isNum(v.progress.total)
+          ? { progress: { done: v.progress.done, total: v.progress.total } }
+          : {}),
       },
     };
   } catch (e) {
