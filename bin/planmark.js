@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-// The planmark CLI; the implementation is bundled into dist/cli.js by `npm run build`.
-process.exitCode = require('../dist/cli.js').runCli(process.argv.slice(2));
+// The planmark CLI; the implementation is bundled into dist/cli.js (and the language server into
+// dist/server.js) by `npm run build`, or by `npm pack` (prepack).
+// `planmark lsp --stdio` starts the language server for any editor.
+if (process.argv[2] === 'lsp') require('../dist/server.js').runServer();
+else process.exitCode = require('../dist/cli.js').runCli(process.argv.slice(2));

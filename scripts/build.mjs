@@ -37,6 +37,11 @@ const builds = [
   .map((b) => (outdir ? { ...b, outfile: path.join(path.resolve(outdir), path.basename(b.outfile)) } : b));
 
 // dist/ is not wiped: other bundles (and copied assets) may be built by parallel steps.
+// A production build leaves no source map of an earlier development build beside its bundles:
+// nothing packaged (npm pack, the VSIX) may point at sources that are not there.
+if (production) {
+  for (const b of builds) fs.rmSync(path.join(root, `${b.outfile}.map`), { force: true });
+}
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

@@ -6,7 +6,8 @@
 // extensions folder with `code-server --install-extension`, and `--list-extensions
 // --show-versions` must list <publisher>.<name>@<version> (`--no-install-check` skips this).
 // The bundles carry all their runtime code, so vsce is told to skip node_modules
-// (--no-dependencies). What goes in is decided by .vscodeignore; this script refuses a VSIX
+// (--no-dependencies). What goes in is decided by .vscodeignore (in a copy of the folder without
+// package.json's `files`, which is the npm package's list); this script refuses a VSIX
 // that holds anything it should not (sources, maps, tests, node_modules).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,9 +27,22 @@ for (const f of ['dist/extension.js', 'dist/server.js']) {
 const maps = fs.existsSync(path.join(root, 'dist')) ? fs.readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.map')) : [];
 if (maps.length) console.warn(`package: dist/ has source maps (${maps.join(', ')}); .vscodeignore leaves them out.`);
 
+// package.json's `files` decides what the npm package holds (CLI and language server), and vsce
+// refuses a folder with both `files` and .vscodeignore. So vsce packages a copy of the folder
+// whose package.json has no `files`: there .vscodeignore alone decides what the VSIX holds.
+const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'planmark-vsix-'));
+process.once('exit', () => fs.rmSync(stage, { recursive: true, force: true }));
+for (const entry of fs.readdirSync(root)) {
+  if (['node_modules', '.git', '.vscode-test', 'out', 'bench', 'test', 'test-results'].includes(entry) || entry.endsWith('.vsix') || entry.endsWith('.tgz')) continue;
+  fs.cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
+}
+const stagedPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+delete stagedPackage.files;
+fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(stagedPackage, null, 2) + '\n');
+
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], {
-  cwd: root,
+  cwd: stage,
   stdio: 'inherit',
   env: { ...process.env, VSCE_TELEMETRY_DISABLED: '1' },
 });

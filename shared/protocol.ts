@@ -241,6 +241,15 @@ export const StatsRequest = {
   method: 'planmark/stats',
 } as const;
 
+/**
+ * Notification, tests only (the server listens for it when PLANMARK_TEST_HOOKS=1): throw an
+ * exception outside every handler, as a bug in a timer would. The server then exits and the
+ * client restarts it.
+ */
+export const TestUncaughtExceptionNotification = {
+  method: 'planmark/test/uncaughtException',
+} as const;
+
 // ---- The workspace of plans: index, Plans view, timeline ----
 
 /** A metadata value of a plan and where it is written. Untrusted text. */

@@ -52,8 +52,7 @@ export function builtDist(): BuiltDist {
     const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
     throw new Error(`node scripts/build.mjs failed: ${e.message}\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}`);
   }
-  fs.mkdirSync(path.join(dir, 'bin'));
-  fs.copyFileSync(path.join(ROOT, 'bin', 'planmark.js'), path.join(dir, 'bin', 'planmark.js'));
+  fs.cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
   built = layout(dir);
   return built;
 }

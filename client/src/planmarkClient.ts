@@ -114,6 +114,12 @@ export class PlanmarkClient implements vscode.Disposable {
     return client.sendRequest<R>(method, params, token);
   }
 
+  /** Sends a custom notification (method names come from shared/protocol.ts). */
+  async notify(method: string, params?: unknown): Promise<void> {
+    const client = await this.start();
+    await client.sendNotification(method, params);
+  }
+
   async stop(): Promise<void> {
     this.disposed = true;
     const client = this.client;

@@ -455,6 +455,8 @@ async function main() {
       PLANMARK_REPO_ROOT: ROOT,
       PLANMARK_TEST_WORKSPACE: run.workspace,
       PLANMARK_TEST_WORKSPACE_TRUST: run.untrusted ? 'untrusted' : 'trusted',
+      // The language server listens for test-only notifications (shared/protocol.ts).
+      PLANMARK_TEST_HOOKS: '1',
       PLANMARK_TEST_MOCHA_TIMEOUT: process.env.PLANMARK_TEST_MOCHA_TIMEOUT || '60000',
       ...(o.grep ? { PLANMARK_TEST_GREP: o.grep } : {}),
       // A grep over several suites may match nothing in one of them.

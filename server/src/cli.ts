@@ -11,9 +11,12 @@ import { applyWorkspaceChecks, countProblems, runGraphCli, type CheckedPlan } fr
 import { computeDiagnostics } from './features/diagnostics';
 import { parsePlan, parseRequirements, type Plan, type RequirementIndex } from './plan';
 import { validateTaskIdPattern } from './settings';
+import { toGithubCommands, toSarif } from './cli/formats';
+import { version as PLANMARK_VERSION } from '../../package.json';
 
 const USAGE = `Usage: planmark check [options] [paths or globs...]
        planmark graph [--format mermaid|json] [paths or globs...]   (see planmark graph --help)
+       planmark lsp --stdio      the language server, for any editor (also: planmark-language-server --stdio)
 
 Checks implementation plans and prints one line per problem:
   path:line:col: severity code message
@@ -27,7 +30,10 @@ as its kind: a template plan, a spec-kit task list (specs/NNN-feature/tasks.md) 
 Kiro task list (.kiro/specs/feature/tasks.md); --format json prints each file's kind.
 
 Options:
-  --format text|json   output format (default: text)
+  --format text|json|sarif|github
+                       output format (default: text): sarif is a SARIF 2.1.0 log for
+                       GitHub code scanning (upload-sarif); github prints workflow
+                       commands that annotate the files in a GitHub Actions run
   --config FILE        JSON settings: a VS Code settings.json (comments allowed) with
                        "planmark.*" keys or a "planmark" object, or the keys without
                        the "planmark." prefix
@@ -45,7 +51,7 @@ const SEVERITY_NAMES: Record<number, string> = {
 class UsageError extends Error {}
 
 interface Options {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif' | 'github';
   config?: string;
   maxWarnings?: number;
   inputs: string[];
@@ -65,11 +71,11 @@ function parseArgs(argv: string[]): Options | 'help' {
     if (arg === '-h' || arg === '--help') return 'help';
     else if (arg === '--format') {
       const f = value();
-      if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not "${f}"`);
+      if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'github') throw new UsageError(`--format must be text, json, sarif or github, not "${f}"`);
       options.format = f;
     } else if (arg.startsWith('--format=')) {
       const f = arg.slice('--format='.length);
-      if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not "${f}"`);
+      if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'github') throw new UsageError(`--format must be text, json, sarif or github, not "${f}"`);
       options.format = f;
     } else if (arg === '--config') options.config = value();
     else if (arg === '--max-warnings') {
@@ -303,7 +309,15 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
   errors += counts.errors;
   const warnings = counts.warnings;
   const display = (file: string) => path.relative(process.cwd(), file) || file;
-  if (options.format === 'json') {
+  const summary = () =>
+    writeError(`${results.length} plan${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.\n`);
+  if (options.format === 'sarif') {
+    write(JSON.stringify(toSarif(results.map((r) => ({ file: display(r.file), diagnostics: r.diagnostics })), PLANMARK_VERSION), null, 2) + '\n');
+    summary();
+  } else if (options.format === 'github') {
+    write(toGithubCommands(results.map((r) => ({ file: display(r.file), diagnostics: r.diagnostics }))));
+    summary();
+  } else if (options.format === 'json') {
     write(
       JSON.stringify(
         results.map((r) => ({

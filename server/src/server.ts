@@ -18,6 +18,7 @@ import {
   PlanSummaryRequest,
   SectionListRequest,
   StatsRequest,
+  TestUncaughtExceptionNotification,
   SyncDependenciesRequest,
   TaskGraphRequest,
   TaskListRequest,
@@ -416,7 +417,33 @@ export function startServer(connection: Connection, parserScript?: string): void
     }),
   );
 
+  if (process.env.PLANMARK_TEST_HOOKS === '1') {
+    connection.onNotification(TestUncaughtExceptionNotification.method, () => {
+      setTimeout(() => {
+        throw new Error('planmark test hook: an uncaught exception');
+      });
+    });
+  }
+
   connection.listen();
+}
+
+/**
+ * The server as a program: serves on the transport named on the command line (--stdio,
+ * --node-ipc, --socket=N). Run by dist/server.js itself, `planmark lsp` and
+ * `planmark-language-server` (bin/).
+ */
+export function runServer(): void {
+  process.on('uncaughtException', (error) => {
+    // An exception outside every request handler (those answer with an error and go on) leaves
+    // the server in a state nobody knows: exit, so that the client starts a fresh one (VS Code's
+    // client restarts it; the user is told once). The error goes to the log for a report.
+    // stderr itself: on --stdio the connection redirects console.* into LSP messages.
+    process.stderr.write(`planmark server: uncaught ${error.stack ?? error.message}; exiting so that the client restarts the server\n`);
+    process.exit(1);
+  });
+  // The bundle (dist/server.js) is also the parser worker's script.
+  startServer(createConnection(ProposedFeatures.all), __filename.endsWith('.js') ? __filename : undefined);
 }
 
 /** A size in bytes as people read it: "812 bytes", "3.9 KB", "4.0 MB" (units of 1,024). */
@@ -430,10 +457,5 @@ function formatSize(bytes: number): string {
 if (isParserWorker()) {
   runParserWorker();
 } else if (require.main === module) {
-  process.on('uncaughtException', (error) => {
-    // Never die on a bug in one handler; the error is in the log for a report.
-    console.error(`planmark server: uncaught ${error.stack ?? error.message}`);
-  });
-  // The bundle (dist/server.js) is also the parser worker's script.
-  startServer(createConnection(ProposedFeatures.all), __filename.endsWith('.js') ? __filename : undefined);
+  runServer();
 }

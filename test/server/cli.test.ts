@@ -164,7 +164,7 @@ describe('bad usage exits 2', () => {
     [[], /missing command/],
     [['lint'], /unknown command "lint"/],
     [['check', '--frobnicate'], /unknown option --frobnicate/],
-    [['check', '--format', 'xml'], /--format must be text or json/],
+    [['check', '--format', 'xml'], /--format must be text, json, sarif or github/],
     [['check', '--format'], /--format needs a value/],
     [['check', '--max-warnings', 'many'], /--max-warnings needs a whole number/],
     [['check', 'no/such/file.md'], /no such file or folder: no\/such\/file\.md/],
@@ -320,7 +320,7 @@ describe('as a real process', () => {
     assert.equal(spawnSync(process.execPath, [bin, 'check', 'plans/phase-1.md'], { cwd: workspace }).status, 0);
     const bad = spawnSync(process.execPath, [bin, 'check', '--format', 'xml'], { cwd: workspace, encoding: 'utf8' });
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--format must be text or json/);
+    assert.match(bad.stderr, /--format must be text, json, sarif or github/);
   });
 
   test('--format json from the repository fixtures', () => {

@@ -2,7 +2,7 @@
 // completion, definition, rename, hover, the status bar summary and the lazy server start.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { PlanSummaryRequest, type PlanSummary } from '../../../shared/protocol';
+import { PlanSummaryRequest, TestUncaughtExceptionNotification, type PlanSummary } from '../../../shared/protocol';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
 import { EXTENSION_ID, waitFor } from '../harness';
 
@@ -192,13 +192,15 @@ suite('Planmark language features', () => {
     assert.equal(api.statusBar.lastSummary, undefined);
   });
   // Last in this suite: it kills the server.
-  test('a crashed server is restarted and the user is told once', async () => {
+  // Killed first; then an uncaught exception, on which the server exits so that it is restarted.
+  test('a crashed server (killed, or an uncaught exception) is restarted and the user is told once', async () => {
     await vscode.window.showTextDocument(document);
     const uri = document.uri.toString();
     const summary = () => api.client.request<PlanSummary | null>(PlanSummaryRequest.method, { uri });
     for (let crash = 1; crash <= 2; crash++) {
       const pid = await waitFor('the server process', () => api.client.serverPid);
-      process.kill(pid, 'SIGKILL');
+      if (crash === 1) process.kill(pid, 'SIGKILL');
+      else await api.client.notify(TestUncaughtExceptionNotification.method);
       const next = await waitFor('a restarted server', () => {
         const p = api.client.serverPid;
         return p !== undefined && p !== pid ? p : undefined;
