@@ -9,7 +9,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Root } from 'mdast';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, type BlockFacts, type ExtractContext } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, tableBlockFacts, type BlockFacts, type ExtractContext, type RowFacts } from './facts';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -339,7 +339,7 @@ export function updateBlocks(
   const delta = edit.text.length - (edit.end - edit.start);
   const fast =
     tryTableRowEdit(blocks, newText, edit, delta, ctx) ??
-    tryTableAppend(blocks, oldText, newText, edit, delta, ctx) ??
+    tryTableEdit(blocks, oldText, newText, edit, delta, ctx) ??
     tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
   if (fast) return fast;
   return reparseAround(blocks, newText, edit, delta, ctx, maxSyncParse);
@@ -429,65 +429,147 @@ function isRowOf(table: NonNullable<BlockFacts['table']>, line: string): boolean
   return root.children.length === 1 && t.type === 'table' && t.children.length === 2 && t.position?.end.offset === probe.length;
 }
 
+/** A line that continues a table body as a row whatever the header: it starts with a pipe. */
+const PIPE_ROW = /^ {0,3}\|/;
+
+/** Inline cost of a line (see findHostileSegments). */
+function lineCost(line: string): number {
+  let cost = 0;
+  for (let i = 0; i < line.length; i++) cost += inlineCost(line.charCodeAt(i));
+  return cost;
+}
+
 /**
- * Typing on the line right after a table: pressing Enter at the end of its last row, then
- * writing a new row. The table either stays as it is (a blank line ends it) or gains the row.
+ * An edit confined to the body rows of one table and the lines right after it: rows typed in,
+ * inserted, deleted, split, merged or pasted, a blank line under the table that becomes a row
+ * (which pulls the lines below into the table), Enter at the end of the last row. Only the lines
+ * the edit touches (and lines pulled in) are read; rows after them keep their facts and move.
  */
-function tryTableAppend(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
-  // The table whose end the edit is at, or whose following line the edit is on.
+function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+  // The table: the last block starting at or before the edit.
   let index = -1;
-  for (let i = 0; i < blocks.length && blocks[i].start <= edit.start; i++) if (blocks[i].facts.table) index = i;
-  if (index < 0) return undefined;
-  const block = blocks[index];
-  const table = block.facts.table!;
-  const next = blocks[index + 1];
-  if (next && edit.end >= next.start) return undefined;
-  const eolLength = oldText.startsWith('\r\n', block.end) ? 2 : 1;
-  let newLine: string;
-  let lineStart: number;
-  if (edit.start === block.end && edit.end === block.end && /^(\r\n|\n|\r)/.test(edit.text)) {
-    // Enter at the end of the last row: the inserted text after the line break is the new line.
-    const rest = edit.text.replace(/^(\r\n|\n|\r)/, '');
-    if (/[\r\n]/.test(rest)) return undefined;
-    const atLineEnd = block.end === oldText.length || oldText[block.end] === '\n' || oldText[block.end] === '\r';
-    if (!atLineEnd) return undefined;
-    lineStart = block.end + edit.text.length - rest.length;
-    newLine = rest;
-  } else {
-    // An edit within the line right after the table, which was blank.
-    if (/[\r\n]/.test(edit.text) || block.end >= oldText.length) return undefined;
-    lineStart = block.end + eolLength;
-    const oldLineEnd = lineEndAfter(oldText, lineStart);
-    if (edit.start < lineStart || edit.end > oldLineEnd || oldText.slice(lineStart, oldLineEnd).trim() !== '') return undefined;
-    newLine = newText.slice(lineStart, lineEndAfter(newText, lineStart));
+  let low = 0;
+  let high = blocks.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (blocks[mid].start <= edit.start) {
+      index = mid;
+      low = mid + 1;
+    } else high = mid - 1;
   }
-  // The line after the new one must end the table (a blank line or the end of the text):
-  // otherwise the lines below join the table as rows, which a wider reparse finds.
-  if (newLine.trim() !== '') {
-    const after = lineAt(newText, lineStart, newText.length);
-    if (after.next <= newText.length) {
-      const following = lineAt(newText, after.next, newText.length);
-      if (newText.slice(after.next, following.end).trim() !== '') return undefined;
+  if (index < 0) return undefined;
+  const table0 = blocks[index];
+  const table = table0.facts.table;
+  if (!table || table0.facts.plain) return undefined;
+  const next = blocks[index + 1];
+  // Confined: nothing of the next block is changed (the edit may reach its start).
+  if (next && edit.end > next.start) return undefined;
+  // The body starts after the header and delimiter lines.
+  const headerLine = lineAt(oldText, table0.start, oldText.length);
+  if (headerLine.next > oldText.length) return undefined;
+  const delimiterLine = lineAt(oldText, headerLine.next, oldText.length);
+  const bodyStart = delimiterLine.next;
+  if (bodyStart > oldText.length || edit.start < Math.min(bodyStart, table0.end)) return undefined;
+  if (edit.start === table0.end && table.rows.length === 0) return undefined;
+  // Lines the edit touches, in the new text.
+  const firstLine = lineStartBefore(newText, edit.start);
+  if (firstLine < bodyStart) return undefined;
+  const touchedEnd = lineEndAfter(newText, edit.start + edit.text.length);
+  // Old rows before the first touched line keep their facts; old rows after the touched lines move.
+  const rowStartOld = (i: number) => table0.start + table.rowOffsets[i];
+  let keepBefore = 0;
+  while (keepBefore < table.rows.length && rowStartOld(keepBefore) < firstLine) keepBefore++;
+  let keepAfter = keepBefore;
+  while (keepAfter < table.rows.length && rowStartOld(keepAfter) + delta <= touchedEnd) keepAfter++;
+  const rows: RowFacts[] = table.rows.slice(0, keepBefore);
+  const rowOffsets = table.rowOffsets.slice(0, keepBefore);
+  let blockFacts = table0.facts.fields.length > 0 || table0.facts.directives.length > 0;
+  const touched = newText.slice(firstLine, touchedEnd);
+  if (mayHoldBlockFacts(touched) || mayHoldBlockFacts(oldText.slice(firstLine, lineEndAfter(oldText, edit.end)))) blockFacts = true;
+  // Read lines from the first touched one until the table ends.
+  let pos = firstLine;
+  // End of the last row line (or of the delimiter line).
+  let end = keepBefore > 0 ? rowStartOld(keepBefore - 1) + table.rows[keepBefore - 1].row.span.end : delimiterLine.end;
+  let stop = -1; // start of the line that ends the table (or the text's end)
+  let keptTail = false;
+  for (;;) {
+    if (pos > newText.length || (pos === newText.length && pos > firstLine)) {
+      stop = newText.length;
+      break;
+    }
+    if (pos > touchedEnd) {
+      // Past the edit: old rows of this table continue it unchanged up to its old end.
+      if (keepAfter < table.rows.length && rowStartOld(keepAfter) + delta === pos) {
+        for (let i = keepAfter; i < table.rows.length; i++) {
+          rows.push(table.rows[i]);
+          rowOffsets.push(table.rowOffsets[i] + delta);
+        }
+        end = table0.end + delta;
+        keptTail = true;
+        break;
+      }
+      if (keepAfter < table.rows.length) return undefined;
+    }
+    const line = lineAt(newText, pos, newText.length);
+    const text = newText.slice(pos, line.end);
+    if (text.trim() === '') {
+      stop = pos;
+      break;
+    }
+    const piped = PIPE_ROW.test(text);
+    // Lines remark would not be asked to parse (see findHostileSegments) take the slow path.
+    const cost = lineCost(text);
+    // (A line holding a pipe starts its own inline run; one without continues the row before.)
+    if (cost > MAX_INLINE_COST || (cost > 0 && !text.includes('|')) || text.length - text.trimStart().length > MAX_INDENT) return undefined;
+    if (!piped && !isRowOf(table, text)) {
+      stop = pos;
+      break;
+    }
+    if (pos > touchedEnd && mayHoldBlockFacts(text)) blockFacts = true;
+    rowOffsets.push(pos - table0.start);
+    rows.push(extractTableRow(text, table.columns, ctx));
+    end = line.end;
+    if (line.next > newText.length) {
+      stop = newText.length;
+      break;
+    }
+    pos = line.next;
+  }
+  // What follows the table must be the old blocks, moved.
+  let resume = index + 1;
+  if (!keptTail) {
+    // The table ends before rows it had (split by a blank line or a new block): slow path.
+    if (keepAfter < table.rows.length) return undefined;
+    // Touched lines after the table's new end must be blank: anything else is a new block.
+    if (stop >= 0 && stop <= touchedEnd && newText.slice(stop, touchedEnd).trim() !== '') return undefined;
+    // Old blocks pulled into the table are dropped; none may straddle its new end.
+    while (resume < blocks.length && blocks[resume].start + delta < end) {
+      if (blocks[resume].end + delta > end || blocks[resume].facts.plain || blocks[resume].facts.code) return undefined;
+      resume++;
+    }
+    // The line that ended the table is where the next old block starts, or blank.
+    if (stop >= 0 && stop < newText.length) {
+      const stopLine = newText.slice(stop, lineAt(newText, stop, newText.length).end);
+      if (stopLine.trim() !== '') {
+        const nextBlock = blocks[resume];
+        if (!nextBlock || lineStartBefore(newText, nextBlock.start + delta) !== stop) return undefined;
+      }
     }
   }
-  const nextBlocks = blocks.slice();
-  if (newLine.trim() === '') {
-    // A blank line ends the table: nothing is reparsed, later blocks only move.
-    shiftBlocks(nextBlocks, index + 1, delta);
-    return { blocks: nextBlocks, kind: 'table-row' as const };
+  const tableText = withLineFeeds(newText.slice(table0.start, end));
+  let fields = table0.facts.fields;
+  let directives = table0.facts.directives;
+  if (blockFacts) {
+    ({ fields, directives } = tableBlockFacts(tableText));
   }
-  if (mayHoldBlockFacts(newLine) || !isRowOf(table, newLine)) return undefined;
-  const facts: BlockFacts = {
-    ...block.facts,
-    table: {
-      ...table,
-      rows: [...table.rows, extractTableRow(newLine, table.columns, ctx)],
-      rowOffsets: [...table.rowOffsets, lineStart - block.start],
-    },
-  };
-  nextBlocks[index] = { start: block.start, end: lineStart + newLine.length, facts };
-  shiftBlocks(nextBlocks, index + 1, delta);
-  return { blocks: nextBlocks, kind: 'table-row' as const };
+  const facts: BlockFacts = { ...table0.facts, table: { ...table, rows, rowOffsets }, fields, directives };
+  const out = blocks.slice(0, index);
+  out.push({ start: table0.start, end, facts });
+  for (let i = resume; i < blocks.length; i++) {
+    const b = blocks[i];
+    out.push(delta === 0 ? b : { start: b.start + delta, end: b.end + delta, facts: b.facts });
+  }
+  return { blocks: out, kind: 'table-row' as const };
 }
 
 function tryCodeContentEdit(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {

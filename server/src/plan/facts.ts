@@ -339,6 +339,14 @@ function forEachLine(text: string, fn: (line: string, start: number) => void): v
   }
 }
 
+/** The block-level facts of a table's text that are not its rows: fields and disable comments. */
+export function tableBlockFacts(text: string): { fields: Field[]; directives: DisableDirective[] } {
+  const facts: BlockFacts = { type: 'table', fields: [], checklist: [], mentions: [], placeholders: [], directives: [] };
+  collectFields(text, facts);
+  if (text.includes('planmark-')) collectDirectives(text, facts);
+  return { fields: facts.fields, directives: facts.directives };
+}
+
 function collectFields(text: string, facts: BlockFacts): void {
   if (!text.includes('**')) return;
   forEachLine(text, (line, lineStart) => {

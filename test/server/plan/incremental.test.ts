@@ -89,3 +89,81 @@ test('renaming a definition\'s label re-evaluates the blocks that use the old an
   const at = text.lastIndexOf('[Why in this order]') + 1;
   editAndCompare(text, at, at + 3, 'How');
 });
+
+// ---- Table edits on the fast path: only the touched rows are read, later rows move ----
+
+function table(rows: number, from = 1): string {
+  let out = '| Task | Depends On | Estimated Hours |\n|------|-----------|----------------|\n';
+  for (let i = from; i < from + rows; i++) out += `| TASK_${String(i).padStart(3, '0')} | ${i > 1 ? `TASK_${String(i - 1).padStart(3, '0')}` : 'None'} | ${(i % 5) + 1} |\n`;
+  return out;
+}
+
+const PLAN = `# Implementation Plan: Phase 1 - T\n\n## Task Breakdown with Dependencies\n\n${table(30)}\nAfter the table TASK_002.\n\n## Risk Mitigation\n`;
+
+/** Applies the edits in turn; each must take the table fast path and leave a model equal to a full parse. */
+function onFastPath(text: string, edits: { start: number; end: number; text: string }[], what: string) {
+  const doc = new PlanDocument('file:///p.plan.md', text, 1);
+  for (const [i, e] of edits.entries()) {
+    doc.applyEdits([e], doc.version + 1);
+    assert.equal(doc.lastUpdate, 'table-row', `${what}: edit ${i + 1} takes the table fast path`);
+    const full = new PlanDocument('file:///p.plan.md', doc.text, doc.version);
+    assert.deepStrictEqual(blocks(doc), blocks(full), `${what}: edit ${i + 1} gives the blocks of a full parse`);
+    assert.deepEqual(diagnostics(doc), diagnostics(full), `${what}: edit ${i + 1} gives the diagnostics of a full parse`);
+  }
+  return doc;
+}
+
+const rowStart = (text: string, id: string) => text.indexOf(`| ${id} |`);
+const lineEnd = (text: string, at: number) => text.indexOf('\n', at);
+
+test('a row inserted, deleted or duplicated mid-table takes the table fast path', () => {
+  const at = rowStart(PLAN, 'TASK_015');
+  onFastPath(PLAN, [{ start: at, end: at, text: '| TASK_100 | TASK_001 | 2 |\n' }], 'insert');
+  onFastPath(PLAN, [{ start: at, end: lineEnd(PLAN, at) + 1, text: '' }], 'delete');
+  const row = PLAN.slice(at, lineEnd(PLAN, at) + 1);
+  onFastPath(PLAN, [{ start: at, end: at, text: row }], 'duplicate');
+});
+
+test('50 rows pasted mid-table, or after the last row, take the table fast path', () => {
+  const at = rowStart(PLAN, 'TASK_010');
+  onFastPath(PLAN, [{ start: at, end: at, text: table(50, 200).split('\n').slice(2).join('\n') }], 'paste mid-table');
+  const last = lineEnd(PLAN, rowStart(PLAN, 'TASK_030'));
+  onFastPath(PLAN, [{ start: last, end: last, text: '\n| TASK_300 | TASK_030 | 2 |' }], 'paste after the last row');
+});
+
+test('a row split by Enter mid-row, then merged back, takes the table fast path', () => {
+  const at = PLAN.indexOf('TASK_019 |', rowStart(PLAN, 'TASK_020'));
+  onFastPath(PLAN, [
+    { start: at, end: at, text: '\n' },
+    { start: at, end: at + 1, text: '' },
+  ], 'split and merge');
+});
+
+test('typing a disable comment or **x** into a cell takes the table fast path', () => {
+  const at = lineEnd(PLAN, rowStart(PLAN, 'TASK_012')) - 2;
+  const comment = ' <!-- planmark-disable-line unknown-task -->';
+  onFastPath(PLAN, [...comment].map((c, i) => ({ start: at + i, end: at + i, text: c })), 'disable comment');
+  const cell = PLAN.indexOf('None');
+  onFastPath(PLAN, [...'**x**'].map((c, i) => ({ start: cell + i, end: cell + i, text: c })), '**x**');
+});
+
+test('`|` typed on the blank line under a table pulls the following rows in on the fast path', () => {
+  const text = `${table(3)}\n| TASK_010 | TASK_099 | Y |\n| TASK_011 | TASK_010 | 2 |\nP\n\n## Next\n`;
+  const at = table(3).length;
+  const doc = onFastPath(text, [{ start: at, end: at, text: '|' }], 'pipe on the blank line');
+  assert.deepEqual(doc.plan.tasks.map((t) => t.id), ['TASK_001', 'TASK_002', 'TASK_003', 'TASK_010', 'TASK_011']);
+});
+
+test('Enter at the end of a row mid-table, then `|` and a new row, ends on the table fast path', () => {
+  const end = lineEnd(PLAN, rowStart(PLAN, 'TASK_007'));
+  const doc = new PlanDocument('file:///p.plan.md', PLAN, 1);
+  doc.applyEdits([{ start: end, end, text: '\n' }], 2);
+  const row = '| TASK_050 | TASK_007 | 3 |';
+  for (let i = 0; i < row.length; i++) {
+    doc.applyEdits([{ start: end + 1 + i, end: end + 1 + i, text: row[i] }], 3 + i);
+    assert.equal(doc.lastUpdate, 'table-row', `typing ${JSON.stringify(row.slice(0, i + 1))}`);
+  }
+  const full = new PlanDocument('file:///p.plan.md', doc.text, doc.version);
+  assert.deepStrictEqual(blocks(doc), blocks(full));
+  assert.equal(doc.plan.tasks.length, 31);
+});
