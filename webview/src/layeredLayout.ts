@@ -372,7 +372,7 @@ export function layeredLayout(nodes: LayeredNode[], edges: LayeredEdge[], option
     seed ^= seed << 5;
     return (seed >>> 0) / 4294967296;
   };
-  const restarts = options.restarts ?? (total <= 1500 ? 2 : 0);
+  const restarts = options.restarts ?? (total <= 600 ? 2 : 0);
   for (let k = 0; k < restarts && best > 0; k++) {
     for (const layer of layers) {
       for (let i = layer.length - 1; i > 0; i--) {
@@ -590,7 +590,9 @@ export function bandPathData(points: Point[], bands: 'TD' | 'LR'): string {
     const a = points[k - 1]!;
     const b = points[k]!;
     if (k % 2 === 1) {
-      if (a.x !== b.x || a.y !== b.y || k === points.length - 1) d += `L${p(b)}`;
+      // A zero-length run is skipped: as the last segment it would leave the arrow head
+      // without a direction (drawn sideways); the curve before it ends along the depth axis.
+      if (a.x !== b.x || a.y !== b.y || points.length === 2) d += `L${p(b)}`;
     } else {
       const [c1, c2] = bandControls(a, b, bands);
       d += `C${p(c1)} ${p(c2)} ${p(b)}`;

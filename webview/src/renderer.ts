@@ -134,7 +134,12 @@ export async function renderGraph(
 ): Promise<RenderedGraph> {
   const graph = graphToMermaid(payload, view, theme.colors);
   const engine: EngineName =
-    engineChoice === 'auto' || graph.groupNodes.size > 0 ? (graph.nodeCount >= DIRECT_THRESHOLD || graph.groupNodes.size > 0 ? 'direct' : 'mermaid') : engineChoice;
+    engineChoice === 'auto' || graph.groupNodes.size > 0
+      ? // The overview's step nodes and the focus view (redrawn as the cursor moves) are drawn directly.
+        graph.nodeCount >= DIRECT_THRESHOLD || graph.groupNodes.size > 0 || view.focus
+        ? 'direct'
+        : 'mermaid'
+      : engineChoice;
   let layout: LayoutName = layoutChoice !== 'auto' ? layoutChoice : autoLayout(engine, graph);
   if (engine === 'mermaid' && layout === 'layered') layout = 'dagre';
   const key = JSON.stringify([graph.source, layout, engine, theme.mermaidTheme, theme.themeVariables]);
