@@ -111,7 +111,8 @@ export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings, requi
   const drafts: Draft[] = [];
   const isTemplate = plan.kind === 'template';
   checkTasks(plan, drafts);
-  checkGraphAgreement(plan, drafts);
+  // A task list's mermaid overview need not repeat every dependency its prose states.
+  if (isTemplate) checkGraphAgreement(plan, drafts);
   checkCycles(plan, drafts);
   checkSteps(plan, drafts);
   checkProgress(plan, drafts);

@@ -8,14 +8,21 @@
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
+import remarkFrontmatter from 'remark-frontmatter';
 import type { Root } from 'mdast';
 import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, tableBlockFacts, type BlockFacts, type ExtractContext, type RowFacts } from './facts';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+/**
+ * For a parse that starts at the top of the document: YAML front matter there (spec-kit's
+ * tasks.md opens with `---` description `---`) is one block, not a thematic break and a setext
+ * heading. Only there: a reparse starting at a `---` further down must read it as a full parse does.
+ */
+const documentProcessor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']).freeze();
 
-export function parseMarkdown(text: string): Root {
-  return processor.parse(text) as Root;
+export function parseMarkdown(text: string, atDocumentStart = false): Root {
+  return (atDocumentStart ? documentProcessor : processor).parse(text) as Root;
 }
 
 export interface Block {
@@ -149,7 +156,7 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
   }
   let root: Root;
   try {
-    root = parseMarkdown(slice);
+    root = parseMarkdown(slice, shift === 0 && (from === 0 || (from === 1 && text.charCodeAt(0) === 0xfeff)));
   } catch (error) {
     // A stack overflow on some nesting the pre-scan did not foresee: degrade, never crash.
     if (!(error instanceof RangeError)) throw error;

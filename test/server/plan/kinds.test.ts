@@ -201,3 +201,69 @@ test('random edits of spec-kit and Kiro task lists: the incremental model equals
     );
   }
 });
+
+describe('other ways the tools write', () => {
+  test('spec-kit front matter is no heading: the title is "Tasks: ..."', () => {
+    const plan = parsePlan(specKitText, { kind: 'specKit' });
+    assert.equal(plan.title?.text, 'Tasks: Shelf Synchronisation');
+    assert.ok(!plan.sections.some((s) => /description/.test(s.title)));
+  });
+
+  test('older spec-kit: "Phase 3.1" headings and a Dependencies section of ranges, "blocks" and negations', () => {
+    const text = [
+      '# Tasks: Sign-up',
+      '',
+      '## Phase 3.1: Setup',
+      '- [ ] T001 Create the project',
+      '- [ ] T002 [P] Configure the linter',
+      '',
+      '## Phase 3.2: Tests First',
+      '- [ ] T003 [P] Contract test POST /users',
+      '- [ ] T004 [P] Integration test for sign-up',
+      '',
+      '## Phase 3.3: Core',
+      '- [ ] T005 User model',
+      '- [ ] T006 POST /users endpoint',
+      '- [ ] T007 Validation',
+      '',
+      '## Dependencies',
+      '- Tests (T003-T004) before implementation (T005-T007)',
+      '- T005 blocks T006, T007',
+      '- T002 does not depend on T001',
+      '- T001 and T002 can run in parallel',
+      '',
+    ].join('\n');
+    const plan = parsePlan(text, { kind: 'specKit' });
+    const edges = plan.edges.map((e) => `${e.from}->${e.to}`).sort();
+    assert.deepEqual(edges, ['T003->T005', 'T003->T006', 'T003->T007', 'T004->T005', 'T004->T006', 'T004->T007', 'T005->T006', 'T005->T007'].sort());
+    assert.deepEqual(plan.steps.map((s) => s.number), [3, 3, 3]);
+    assert.deepEqual(computeDiagnostics(plan, DEFAULT_SETTINGS), []);
+  });
+
+  test('Kiro: nested sub-tasks under one "## Tasks" heading group by parent; "Validates: Requirements" and ranges', () => {
+    const text = [
+      '# Implementation Plan: Alerts',
+      '',
+      '## Tasks',
+      '',
+      '- [x] 1. Set up the module',
+      '  - _Requirements: 1.1_',
+      '',
+      '- [ ] 2. Build the queue',
+      '  - [x] 2.1 Create the table',
+      '  - [ ] 2.2 Write a property test for ordering',
+      '    - **Validates: Requirements 2.1, 2.2**',
+      '',
+      '- [ ] 3. Build the list',
+      '  - Depends on: 2.1-2.2',
+      '  - _Requirements: 1.1–1.3_',
+      '',
+    ].join('\n');
+    const plan = parsePlan(text, { kind: 'kiro' });
+    assert.deepEqual(plan.steps.map((s) => s.tasks.map((t) => t.id)), [['2', '2.1', '2.2']]);
+    assert.deepEqual(plan.taskById.get('2.2')!.requirements!.map((r) => r.id), ['2.1', '2.2']);
+    assert.deepEqual(plan.taskById.get('3')!.dependsOn.map((d) => d.id), ['2.1', '2.2']);
+    assert.deepEqual(plan.taskById.get('3')!.requirements!.map((r) => r.id), ['1.1', '1.2', '1.3']);
+    assert.deepEqual(computeDiagnostics(plan, DEFAULT_SETTINGS), []);
+  });
+});

@@ -39,7 +39,8 @@ function splitId(id: string): [string, number, number] | undefined {
 
 // "_Depends on: 2.1, 3_", "**Dependencies:** Task 1", "- Depends on: 1.2-1.4".
 const DEPENDS_LINE = /^[ \t]*(?:[-*+][ \t]+)?(?:_|\*)?(?:\*\*|__)?(?:depends[ \t]+on|dependencies|depends|prerequisites?|blocked[ \t]+by|after)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?/i;
-const REQUIREMENTS_LINE = /^[ \t]*(?:[-*+][ \t]+)?(?:_|\*)?(?:\*\*|__)?(?:requirements?|reqs?)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?/i;
+// "_Requirements: 1.1, 2.3_", "**Validates: Requirements 1.2, 1.3**".
+const REQUIREMENTS_LINE = /^[ \t]*(?:[-*+][ \t]+)?(?:_|\*)?(?:\*\*|__)?(?:(?:validates|covers|implements|satisfies)[ \t]*:[ \t]*(?:requirements?[ \t]*:?)?|(?:requirements?|reqs?)(?:\*\*|__)?[ \t]*:)[ \t]*(?:\*\*|__)?/i;
 const ID_OR_RANGE = /(?<![\w.])(?:tasks?[ \t]+|req(?:uirement)?s?[ \t]+)?(\d{1,4}(?:\.\d{1,4})*)(?:[ \t]*(?:-|–|—|to|through)[ \t]*(\d{1,4}(?:\.\d{1,4})*))?(?![\w]|\.\d)/gi;
 
 function refsIn(text: string, base: number): TaskRef[] {

@@ -279,7 +279,8 @@ function phasesOf(kind: 'specKit' | 'kiro', sections: Section[], tasks: TaskDefi
     if (list) list.push({ id: t.id, span: t.idSpan });
     else byPhase.set(p, [{ id: t.id, span: t.idSpan }]);
   }
-  if (byPhase.size > 0) {
+  // One "## Tasks" heading around a whole Kiro list groups nothing: its parent tasks do.
+  if (byPhase.size > 1 || (byPhase.size === 1 && kind === 'specKit')) {
     return [...byPhase.keys()]
       .sort((a, b) => a - b)
       .map((index) => {

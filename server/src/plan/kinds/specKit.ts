@@ -54,7 +54,29 @@ const WAITS = String.raw`depends\s+on|depend\s+on|dependent\s+on|dependencies|pr
 /** "goes first": the IDs after the keyword wait for the subject. */
 const PRECEDES = String.raw`blocks|block|unblocks|unblock|before|precedes|precede|required\s+by|needed\s+by|then|→|->|=>|⟶|⇒`;
 const FILLER = String.raw`(?:(?:must|can|should|only|will|is|are|start|starts|run|runs|begin|begins|be|comes?|(?:all\s+)?tasks?)\s+)*`;
-const BETWEEN = new RegExp(String.raw`^[\s*_:,()\[\]\-–—]*${FILLER}(?:(${WAITS})|(${PRECEDES}))\s*:?\s*(?:\*\*|__)?\s*(?:tasks?\s+)?$`, 'i');
+const STRICT_BETWEEN = new RegExp(String.raw`^[\s*_:,()\[\]\-–—]*${FILLER}(?:(${WAITS})|(${PRECEDES}))\s*:?\s*(?:\*\*|__)?\s*(?:tasks?\s+)?$`, 'i');
+const KEYWORD = new RegExp(String.raw`(?<![\w])(?:(${WAITS})|(${PRECEDES}))(?![\w])`, 'gi');
+const NEGATION = /\b(?:not|no|never|without|independent(?:ly)?|parallel\s+with|alongside)\b|n't\b/i;
+
+/**
+ * The text between two ID lists, when it states a dependency: one keyword, with at most a few
+ * words around it ("Tests (T004-T007) before implementation (T008-T014)", "T002 and T003 can run
+ * after T001"), and no negation ("T012 does not depend on T010").
+ */
+const BETWEEN = {
+  exec(between: string): RegExpExecArray | null {
+    const strict = STRICT_BETWEEN.exec(between);
+    if (strict) return strict;
+    if (between.length > 80 || NEGATION.test(between)) return null;
+    KEYWORD.lastIndex = 0;
+    const found = [...between.matchAll(KEYWORD)];
+    if (found.length !== 1) return null;
+    const k = found[0];
+    const words = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).length;
+    if (words(between.slice(0, k.index)) > 4 || words(between.slice(k.index! + k[0].length)) > 3) return null;
+    return k;
+  },
+};
 const INLINE = new RegExp(String.raw`(?<![A-Za-z])(?:(${WAITS})|(blocks|block|unblocks|required\s+by|needed\s+by|before))\b\s*:?\s*(?:\*\*|__)?\s*`, 'gi');
 
 const HAS_KEYWORD = new RegExp(INLINE.source, 'i');
