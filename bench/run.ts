@@ -12,6 +12,7 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { generatePlan } from './generatePlan';
 import { measureActivationDetails } from './activation';
 import { benchLayout, layoutReport } from './layout';
+import { benchEditMatrix } from './editMatrix';
 import { PlanDocument, mentionAt, type Plan } from '../server/src/plan';
 import { parseMarkdown } from '../server/src/plan/blocks';
 import { computeDiagnostics } from '../server/src/features/diagnostics';
@@ -274,6 +275,8 @@ async function main() {
   const layoutRows = await benchLayout([150, 500, 1000], (line) => process.stdout.write(line + '\n'));
   process.stdout.write('measuring extension activation in VS Code...\n');
   const activation = await measureActivationDetails();
+  process.stdout.write('measuring the edit matrix over stdio...\n');
+  const matrix = await benchEditMatrix(quick ? [100, 1000] : [100, 600, 1000, 5000, 20000], (line) => process.stdout.write(line + '\n'));
 
   const ops = [
     'parse',
@@ -354,6 +357,7 @@ async function main() {
     }
   }
   if (typeof graph !== 'string' && graph.has(500)) budgets.push({ name: 'graph of 500 tasks drawn', value: graph.get(500)!.render, limit: 1000, unit: 'ms' });
+  budgets.push(...matrix.budgets);
   const budgetLines = budgets.map((b) => `| ${b.value <= b.limit ? 'PASS' : 'FAIL'} | ${b.name} | ${fmt(b.value)} ${b.unit} | ≤ ${fmt(b.limit)} ${b.unit} |`);
 
   const report = [
@@ -366,6 +370,14 @@ async function main() {
     '## Ratios to one full markdown-it parse of the same text',
     '',
     ...ratioLines,
+    '',
+    '## Edit matrix: every edit kind through the server over stdio',
+    '',
+    'Each edit is sent as didChange, immediately followed by a hover; figures are the slowest keystroke of the kind',
+    '(hover answered on the new text / diagnostics of the new version published, beyond a 50 ms debounce), and',
+    'in brackets the same as multiples of one markdown-it parse of the same text measured in the same run (bench/editMatrix.ts).',
+    '',
+    ...matrix.lines,
     '',
     '## Graph view',
     '',

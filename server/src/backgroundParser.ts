@@ -5,6 +5,8 @@ import { Worker, parentPort, workerData, isMainThread } from 'node:worker_thread
 import { parseBlocks, type Block } from './plan/blocks';
 
 export const PARSER_ROLE = 'planmark-parser';
+/** How long an idle parser worker is kept for the next parse before it is stopped. */
+const IDLE_STOP_MS = 1000;
 
 interface ParseRequest {
   id: number;
@@ -57,7 +59,24 @@ export class BackgroundParser {
     this.worker = undefined;
   }
 
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private scheduleIdleStop(worker: Worker): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.worker !== worker || this.pending.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, IDLE_STOP_MS);
+    this.idleTimer.unref();
+  }
+
   private ensureWorker(): Worker {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
     if (this.worker) return this.worker;
     const worker = new Worker(this.script!, { workerData: { role: PARSER_ROLE } });
     worker.unref();
@@ -67,6 +86,9 @@ export class BackgroundParser {
       this.pending.delete(response.id);
       if ('error' in response) waiting.reject(new Error(response.error));
       else waiting.resolve(response.blocks);
+      // An idle worker would keep its parse heap (a second copy of a large plan's memory): it
+      // is stopped soon after its last answer and started again for the next parse.
+      if (this.pending.size === 0) this.scheduleIdleStop(worker);
     });
     const fail = (error: Error) => {
       this.log(`parser worker failed: ${error.message}`);

@@ -10,7 +10,7 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Root } from 'mdast';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, tableBlockFacts, type BlockFacts, type ExtractContext, type RowFacts } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RowFacts } from './facts';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -436,6 +436,33 @@ function isRowOf(table: NonNullable<BlockFacts['table']>, line: string): boolean
   return root.children.length === 1 && t.type === 'table' && t.children.length === 2 && t.position?.end.offset === probe.length;
 }
 
+/** Text where a paragraph would hold an inline construct, or a line that would not be paragraph text. */
+const NOT_PLAIN = /[`*<>[\]!&\\~@:]|www\.|(?:^|[^A-Za-z0-9])_|_(?![A-Za-z0-9])|[ \t]\r?$/m;
+const DELIMITER_ROW = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+/**
+ * Rows [from, to) of a table split off by a blank line at `stop`: if they are all pipe lines of
+ * plain text followed by a blank line, they form one paragraph whose facts need no parse.
+ */
+function splitParagraph(text: string, stop: number, touchedEnd: number, from: number, to: number, ctx: ExtractContext): Block | undefined {
+  if (stop < 0 || stop > touchedEnd || from < touchedEnd || text.slice(stop, from).trim() !== '') return undefined;
+  const after = lineAt(text, to, text.length);
+  if (after.end !== to) return undefined;
+  if (after.next <= text.length && text.slice(after.next, lineAt(text, after.next, text.length).end).trim() !== '') return undefined;
+  const body = text.slice(from, to);
+  if (NOT_PLAIN.test(body)) return undefined;
+  let pos = 0;
+  while (pos <= body.length) {
+    const line = lineAt(body, pos, body.length);
+    const content = body.slice(pos, line.end);
+    if (!PIPE_ROW.test(content) || DELIMITER_ROW.test(content) || lineCost(content) > MAX_INLINE_COST) return undefined;
+    if (line.next > body.length) break;
+    pos = line.next;
+  }
+  const indent = body.length - body.trimStart().length;
+  return { start: from + indent, end: to, facts: plainParagraphFacts(withLineFeeds(body.slice(indent)), ctx) };
+}
+
 /** A line that continues a table body as a row whatever the header: it starts with a pipe. */
 const PIPE_ROW = /^ {0,3}\|/;
 
@@ -544,9 +571,15 @@ function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: T
   }
   // What follows the table must be the old blocks, moved.
   let resume = index + 1;
+  let splitOff: Block | undefined;
+  if (!keptTail && keepAfter < table.rows.length) {
+    // The table ends before rows it had: a blank line split it, and its last rows are now a
+    // paragraph, read without remark when it is plain text.
+    splitOff = splitParagraph(newText, stop, touchedEnd, table0.start + table.rowOffsets[keepAfter] + delta, table0.end + delta, ctx);
+    if (!splitOff) return undefined;
+    keptTail = true;
+  }
   if (!keptTail) {
-    // The table ends before rows it had (split by a blank line or a new block): slow path.
-    if (keepAfter < table.rows.length) return undefined;
     // Touched lines after the table's new end must be blank: anything else is a new block.
     if (stop >= 0 && stop <= touchedEnd && newText.slice(stop, touchedEnd).trim() !== '') return undefined;
     // Old blocks pulled into the table are dropped; none may straddle its new end.
@@ -572,6 +605,7 @@ function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: T
   const facts: BlockFacts = { ...table0.facts, table: { ...table, rows, rowOffsets }, fields, directives };
   const out = blocks.slice(0, index);
   out.push({ start: table0.start, end, facts });
+  if (splitOff) out.push(splitOff);
   for (let i = resume; i < blocks.length; i++) {
     const b = blocks[i];
     out.push(delta === 0 ? b : { start: b.start + delta, end: b.end + delta, facts: b.facts });

@@ -288,6 +288,18 @@ function collectInline(node: Nodes, source: string, blockStart: number, facts: B
   }
 }
 
+/**
+ * The facts of a paragraph whose text has no inline construct (no emphasis, code, link, HTML,
+ * escape, entity or autolink: the caller checks), as extractBlockFacts gives them: the whole
+ * text is one run of text.
+ */
+export function plainParagraphFacts(text: string, ctx: ExtractContext): BlockFacts {
+  const facts = emptyFacts('paragraph');
+  for (const m of findTaskIds(text, ctx.taskIdPattern, 0)) facts.mentions.push({ ...m, kind: 'text' });
+  collectPlaceholders(text, 0, facts.placeholders, ctx);
+  return facts;
+}
+
 function collectPlaceholders(raw: string, base: number, target: Placeholder[], ctx: ExtractContext): void {
   const out: Placeholder[] = [];
   PLACEHOLDER_BRACKET.lastIndex = 0;

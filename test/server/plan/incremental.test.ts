@@ -167,3 +167,15 @@ test('Enter at the end of a row mid-table, then `|` and a new row, ends on the t
   assert.deepStrictEqual(blocks(doc), blocks(full));
   assert.equal(doc.plan.tasks.length, 31);
 });
+
+test('Enter at the end of a row mid-table splits the table on the fast path; `|` joins it again', () => {
+  const end = lineEnd(PLAN, rowStart(PLAN, 'TASK_012'));
+  const doc = onFastPath(PLAN, [
+    { start: end, end, text: '\n' },
+    { start: end + 1, end: end + 1, text: '|' },
+  ], 'split, then join');
+  assert.equal(doc.plan.tasks.length, 30);
+  const crlf = PLAN.replace(/\n/g, '\r\n');
+  const at = crlf.indexOf('\r\n', rowStart(crlf, 'TASK_012'));
+  onFastPath(crlf, [{ start: at, end: at, text: '\r\n' }], 'split with CRLF');
+});
