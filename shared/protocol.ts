@@ -115,6 +115,8 @@ export interface PlanSummary {
   kind?: 'template' | 'specKit' | 'kiro';
   /** Progress, when the plan tracks it: done tasks, and the hours left on the critical path of open tasks. */
   progress?: { done: number; total: number; remainingHours: number };
+  /** The plan's checklist items outside task lines (a template's Review Checklist...), when it has any. */
+  checklist?: { done: number; total: number };
   /** Information diagnostics (placeholders, unestimated tasks), which the Problems panel counts too. */
   information?: number;
   /** Tasks on the critical path without an estimate. */

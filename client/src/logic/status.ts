@@ -21,9 +21,10 @@ export interface StatusText {
  * Problems panel counts too, is added as "+ N info" so the numbers agree.
  */
 export function formatSummary(
-  summary: Pick<PlanSummary, 'taskCount' | 'errors' | 'warnings' | 'criticalPathHours' | 'progress' | 'information' | 'criticalPathUnestimated'>,
+  summary: Pick<PlanSummary, 'taskCount' | 'errors' | 'warnings' | 'criticalPathHours' | 'progress' | 'information' | 'criticalPathUnestimated' | 'checklist'>,
 ): StatusText {
   const problems = summary.errors + summary.warnings;
+  const checklistLine = summary.checklist ? [`Checklists: ${summary.checklist.done} of ${summary.checklist.total} items checked`] : [];
   const information = summary.information ?? 0;
   const unestimated = summary.criticalPathUnestimated ?? 0;
   const problemText = plural(problems, 'problem') + (information ? ` + ${information} info` : '');
@@ -39,7 +40,8 @@ export function formatSummary(
         `Planmark: ${done} of ${plural(total, 'task')} done`,
         remainingHours > 0 ? `Critical path of the open tasks: ${formatHours(remainingHours)}` : 'Critical path of the open tasks: no estimated hours',
         counts,
-        'Click to go to a task',
+        ...checklistLine,
+    'Click to go to a task',
       ].join('\n'),
     };
   }
@@ -54,6 +56,7 @@ export function formatSummary(
       : unestimated
         ? `Critical path: ${plural(unestimated, 'unestimated task')}, no estimated hours`
         : 'Critical path: no estimated hours',
+    ...checklistLine,
     'Click to go to a task',
   ].join('\n');
   return { text, tooltip };

@@ -49,6 +49,7 @@ export function sectionList(plan: Plan): SectionListResult {
 
 export function planSummary(plan: Plan, diagnostics: Diagnostic[]): PlanSummary {
   const progress = progressSummary(plan);
+  const checklist = planProgress(plan).checklist;
   const critical = criticalPath(plan);
   return {
     uri: plan.uri,
@@ -61,6 +62,7 @@ export function planSummary(plan: Plan, diagnostics: Diagnostic[]): PlanSummary 
     criticalPathUnestimated: critical.unestimated.length,
     kind: plan.kind,
     ...(progress ? { progress } : {}),
+    ...(checklist.total > 0 ? { checklist } : {}),
   };
 }
 

@@ -112,6 +112,8 @@ describe('plan summary', () => {
       information: 0,
       criticalPathUnestimated: 0,
       kind: 'template',
+      // The checklists of the filled plan's sections (Review Checklist and others).
+      checklist: { done: 1, total: 14 },
     });
   });
 

@@ -21,6 +21,8 @@ describe('status bar text', () => {
     assert.match(s.tooltip, /7 of 23 tasks done/);
     const noHours = formatSummary({ taskCount: 17, errors: 0, warnings: 0, criticalPathHours: 0, progress: { done: 4, total: 17, remainingHours: 0 } });
     assert.equal(noHours.text, '$(checklist) 4/17 done · 0 problems');
+    const withChecklist = formatSummary({ taskCount: 5, errors: 0, warnings: 0, criticalPathHours: 32, checklist: { done: 3, total: 10 } });
+    assert.match(withChecklist.tooltip, /Checklists: 3 of 10 items checked/);
   });
   it('says what it counts: information apart from problems, unestimated tasks on the critical path', () => {
     const s = formatSummary({ taskCount: 9, errors: 2, warnings: 18, information: 6, criticalPathHours: 30, criticalPathUnestimated: 2 });
