@@ -262,6 +262,8 @@ export interface WorkspaceField {
 
 export interface WorkspaceTask {
   id: string;
+  /** Done / in progress / open, when the plan tracks progress (a checkbox or a Status column). */
+  status?: 'todo' | 'in-progress' | 'done';
   /** The ID in its table row. */
   range: WireRange;
   hours?: number;
@@ -302,6 +304,10 @@ export interface WorkspacePlan {
   version: number | null;
   /** The first heading, or the file name. */
   title: string;
+  /** The phase template, a spec-kit or a Kiro task list. */
+  kind: 'template' | 'specKit' | 'kiro';
+  /** Tasks done of all, when the plan tracks progress. */
+  progress?: { done: number; total: number };
   phase?: WorkspaceField;
   phaseName?: WorkspaceField;
   created?: WorkspaceField;
@@ -320,7 +326,12 @@ export interface WorkspacePlansResult {
   /** True while the first scan of the workspace runs. */
   indexing: boolean;
   /** Plans in phase order (plans without a phase number last, by title). */
-  plans: (WorkspacePlan & { problems: { errors: number; warnings: number } })[];
+  plans: (WorkspacePlan & {
+    /** "Phase 3: Billing", the spec folder of a task list, or the title. Untrusted text. */
+    label: string;
+    /** The plan's own problems and the workspace's findings about it. */
+    problems: { errors: number; warnings: number };
+  })[];
 }
 /** Request: client -> server, no params. Result: WorkspacePlansResult. */
 export const WorkspacePlansRequest = {

@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { newPlan } from './commands/newPlan';
 import { addTask, goToTask, insertSection, syncDependencies } from './commands/planCommands';
 import { registerTaskGraphSerializer, TaskGraphPanel, type GraphPanelDeps } from './graph/graphPanel';
+import { showTimeline } from './commands/timeline';
 import { PlanContextKey } from './planDocuments';
+import { PlansView } from './plans/plansView';
 import { PlanmarkClient } from './planmarkClient';
 import { PlanStatusBar } from './statusBar';
 
@@ -14,6 +16,7 @@ export interface PlanmarkExtensionApi {
   statusBar: PlanStatusBar;
   planContext: PlanContextKey;
   graphPanel(): TaskGraphPanel | undefined;
+  plansView: PlansView;
 }
 
 let planmarkClient: PlanmarkClient | undefined;
@@ -29,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): PlanmarkExtensionApi
     if (planContext.value && !client.isStarted) void client.start().catch(() => undefined);
   }, undefined, context.subscriptions);
   const graphDeps: GraphPanelDeps = { context, client, output };
+  const plansView = new PlansView(client);
 
   const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
   context.subscriptions.push(
@@ -47,10 +51,13 @@ export function activate(context: vscode.ExtensionContext): PlanmarkExtensionApi
       return panel !== undefined;
     }),
     registerTaskGraphSerializer(graphDeps),
+    plansView,
+    register('planmark.refreshPlans', () => plansView.refresh()),
+    register('planmark.showTimeline', () => showTimeline(client)),
     { dispose: () => TaskGraphPanel.current?.dispose() },
   );
 
-  return { client, statusBar, planContext, graphPanel: () => TaskGraphPanel.current };
+  return { client, statusBar, planContext, graphPanel: () => TaskGraphPanel.current, plansView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { PlanChangedNotification, type PlanChangedParams } from '../../shared/protocol';
+import { PlanChangedNotification, WorkspacePlansChangedNotification, type PlanChangedParams } from '../../shared/protocol';
 import { isPlan, PLAN_SCHEMES } from './planDocuments';
 
 export class PlanmarkClient implements vscode.Disposable {
@@ -22,6 +22,9 @@ export class PlanmarkClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly planChanged = new vscode.EventEmitter<PlanChangedParams>();
   private readonly running = new vscode.EventEmitter<void>();
+  private readonly workspacePlansChanged = new vscode.EventEmitter<void>();
+  /** A plan of the workspace changed (the server's index, debounced on its side). */
+  readonly onWorkspacePlansChanged = this.workspacePlansChanged.event;
   /** The server re-analysed a plan (debounced on its side). */
   readonly onPlanChanged = this.planChanged.event;
   /** The server is (again) running: state that came from it should be requested anew. */
@@ -34,6 +37,7 @@ export class PlanmarkClient implements vscode.Disposable {
     this.disposables.push(
       this.planChanged,
       this.running,
+      this.workspacePlansChanged,
       vscode.workspace.onDidOpenTextDocument((document) => {
         if (!this.starting && isPlan(document)) void this.start().catch(() => undefined);
       }),
@@ -92,6 +96,8 @@ export class PlanmarkClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: PLAN_SCHEMES.map((scheme) => ({ language: 'markdown', scheme })),
       synchronize: { configurationSection: 'planmark' },
+      // The workspace index keeps its summaries of unchanged plans here between sessions.
+      initializationOptions: { storagePath: (this.context.storageUri ?? this.context.globalStorageUri).fsPath },
       outputChannel: this.output,
       errorHandler,
     };
@@ -100,6 +106,7 @@ export class PlanmarkClient implements vscode.Disposable {
     this.client = client;
     this.disposables.push(
       client.onNotification(PlanChangedNotification.method, (params: PlanChangedParams) => this.planChanged.fire(params)),
+      client.onNotification(WorkspacePlansChangedNotification.method, () => this.workspacePlansChanged.fire()),
       client.onDidChangeState((e) => {
         if (e.newState === State.Running) this.running.fire();
       }),

@@ -30,7 +30,7 @@ import {
 } from '../../shared/protocol';
 import { DEFAULT_SETTINGS, type PlanmarkSettings } from '../../shared/settings';
 import { BackgroundParser, isParserWorker, runParserWorker } from './backgroundParser';
-import { fsPathOf, OpenDocument } from './documents';
+import { fsPathOf, INLINE_PARSE_LIMIT, OpenDocument } from './documents';
 import { codeActions } from './features/codeActions';
 import { complete, COMPLETION_TRIGGER_CHARACTERS, resolveCompletionItem } from './features/completion';
 import { findDefinition } from './features/definition';
@@ -44,7 +44,7 @@ import { findReferences } from './features/references';
 import { prepareRename, renameTask } from './features/rename';
 import { buildTaskGraph } from './features/taskGraph';
 import { SettingsStore } from './settingsStore';
-import { PlanDocument, type Plan, type RequirementIndex } from './plan';
+import { extractionPattern, PlanDocument, type Plan, type RequirementIndex } from './plan';
 import { WorkspaceServer } from './workspaceServer';
 import { Neighbours } from './neighbours';
 
@@ -195,8 +195,11 @@ export function startServer(connection: Connection, parserScript?: string): void
         connection,
         settings: () => settings,
         roots: () => roots,
-        parse: async (uri, text) =>
-          PlanDocument.fromBlocks(uri, text, 0, await parser.parse(text, settings.taskIdPattern), { taskIdPattern: settings.taskIdPattern }).plan,
+        parse: async (uri, text, kind) => {
+          const options = { taskIdPattern: settings.taskIdPattern, kind };
+          if (text.length <= INLINE_PARSE_LIMIT) return new PlanDocument(uri, text, 0, options).plan;
+          return PlanDocument.fromBlocks(uri, text, 0, await parser.parse(text, extractionPattern(options)), options).plan;
+        },
         openPlan: (uri) => planOf(uri),
         openUris: () => [...documents.keys()],
         republish: (uri) => schedule(uri),

@@ -3,6 +3,7 @@
 // server.ts creates one and calls it from its handlers; everything workspace-wide lives here.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -26,13 +27,15 @@ import {
   type WorkspacePlan,
   type WorkspacePlansResult,
 } from '../../shared/protocol';
+import { planKindOf } from '../../shared/planFiles';
+import type { PlanKind } from '../../shared/planKinds';
 import type { PlanmarkSettings } from '../../shared/settings';
 import { findReferences } from './features/references';
 import { renameTask } from './features/rename';
 import { timelineGantt } from './features/timeline';
 import { toRange } from './features/util';
 import { workspaceSymbols } from './features/workspaceSymbols';
-import { mentionAt, parsePlan, type Plan } from './plan';
+import { mentionAt, type Plan } from './plan';
 import { crossPlanRefAt, crossPlanRefs } from './plan/crossPlanRefs';
 import { crossPlanFindings, plansOfPhase } from './workspace/crossPlan';
 import { findingsToDiagnostics, mergeDiagnostics } from './workspace/findings';
@@ -44,7 +47,7 @@ export interface WorkspaceServerDeps {
   settings(): PlanmarkSettings;
   roots(): string[];
   /** Parses a plan read from disk (large ones on the background parser). */
-  parse(uri: string, text: string): Promise<Plan>;
+  parse(uri: string, text: string, kind: PlanKind): Promise<Plan>;
   /** The model of an open plan document, if the URI is one. */
   openPlan(uri: string): Promise<Plan | undefined>;
   /** URIs of the open plan documents. */
@@ -203,6 +206,7 @@ export class WorkspaceServer {
         const extra = diagnostics.get(p.uri) ?? [];
         return {
           ...p,
+          label: planLabel(p),
           problems: {
             errors: p.errors + extra.filter((d) => d.severity === 1).length,
             warnings: p.warnings + extra.filter((d) => d.severity === 2).length,
@@ -337,7 +341,9 @@ export class WorkspaceServer {
       if (!file) return undefined;
       let text = await fs.promises.readFile(file, 'utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      return text.length > 64 * 1024 ? await this.deps.parse(uri, text) : parsePlan(text, { uri, taskIdPattern: this.deps.settings().taskIdPattern });
+      const settings = this.deps.settings();
+      const kind = planKindOf(fileURLToPath(file), text, settings.files, this.deps.roots(), settings.kinds);
+      return kind ? await this.deps.parse(uri, text, kind) : undefined;
     } catch {
       return undefined;
     }

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspacePlan } from '../../../shared/protocol';
-import { isMarkdownPath, isPlanDocument } from '../../../shared/planFiles';
+import { isMarkdownPath, planKindOf } from '../../../shared/planFiles';
+import type { PlanKind } from '../../../shared/planKinds';
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { computeDiagnostics } from '../features/diagnostics';
 import type { Plan } from '../plan';
@@ -17,14 +18,14 @@ import { summarisePlan, withoutCrossPlanFindings } from './summary';
 export const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test', 'dist', 'out']);
 /** Bound the walk of a huge repository; plans past it are still indexed once opened. */
 const MAX_MARKDOWN_FILES = 20_000;
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface IndexDeps {
   settings(): PlanmarkSettings;
   /** Workspace folders (file system paths). */
   roots(): string[];
-  /** Parses a plan; large texts go to the background parser. */
-  parse(uri: string, text: string): Promise<Plan>;
+  /** Parses a plan of a kind; large texts go to the background parser. */
+  parse(uri: string, text: string, kind: PlanKind): Promise<Plan>;
   log(message: string): void;
   /** Where to keep summaries between sessions; none: no cache. */
   cacheFile?: string;
@@ -213,8 +214,9 @@ export class WorkspaceIndex {
       try {
         let text = await fs.promises.readFile(file, 'utf8');
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        if (isPlanDocument(file, text, settings.files, this.deps.roots())) {
-          const model = await this.deps.parse(uri, text);
+        const kind = planKindOf(file, text, settings.files, this.deps.roots(), settings.kinds);
+        if (kind) {
+          const model = await this.deps.parse(uri, text, kind);
           const diagnostics = withoutCrossPlanFindings(model, computeDiagnostics(model, settings), settings);
           plan = summarisePlan(model, diagnostics, settings, null);
         }
@@ -228,8 +230,8 @@ export class WorkspaceIndex {
 
   /** Settings that change a summary: a cache made under others is dropped. */
   private static keyOf(settings: PlanmarkSettings, roots: string[]): string {
-    const { files, taskIdPattern, requiredSections, diagnostics, maxFileSize, crossPlanReference } = settings;
-    return JSON.stringify({ CACHE_FORMAT, files, taskIdPattern, requiredSections, diagnostics, maxFileSize, crossPlanReference, roots });
+    const { files, taskIdPattern, requiredSections, diagnostics, maxFileSize, crossPlanReference, kinds } = settings;
+    return JSON.stringify({ CACHE_FORMAT, files, taskIdPattern, requiredSections, diagnostics, maxFileSize, crossPlanReference, kinds, roots });
   }
 
   private loadCache(settings: PlanmarkSettings): void {

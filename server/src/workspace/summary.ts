@@ -5,6 +5,7 @@ import type { WorkspaceField, WorkspacePlan } from '../../../shared/protocol';
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { criticalPath, stepsByTask, type Field, type Plan } from '../plan';
 import { crossPlanRefs } from '../plan/crossPlanRefs';
+import { planProgress } from '../plan/progress';
 import { toRange } from '../features/util';
 
 function field(plan: Plan, f: Field | undefined): WorkspaceField | undefined {
@@ -36,13 +37,16 @@ export function summarisePlan(plan: Plan, diagnostics: Diagnostic[], settings: P
   const tasks = [...plan.taskById.values()].map((t) => {
     const dependsOn = [...new Set(t.dependsOn.filter((d) => !external.has(d.span.start)).map((d) => d.id))];
     const hours = t.hours !== undefined && Number.isFinite(t.hours) && t.hours > 0 ? t.hours : undefined;
-    return { id: t.id, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
+    return { id: t.id, status: t.status, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
   });
   const path = criticalPath(plan);
+  const progress = planProgress(plan);
   return {
     uri: plan.uri,
     version,
     title: plan.title?.text.trim() || fileName(plan.uri),
+    kind: plan.kind,
+    progress: progress.tracked ? { done: progress.done, total: progress.total } : undefined,
     phase: field(plan, plan.metadata.get('Phase')),
     phaseName: field(plan, plan.metadata.get('Phase Name')),
     created: field(plan, plan.metadata.get('Created')),
@@ -65,6 +69,12 @@ export function phaseNumber(plan: WorkspacePlan): number | undefined {
 
 /** "Phase 3: Billing", or the plan's title when it has no phase. */
 export function planLabel(plan: WorkspacePlan): string {
+  // A spec-kit or Kiro task list is known by its spec folder (every Kiro tasks.md is titled
+  // "Implementation Plan").
+  if (plan.kind !== 'template') {
+    const folder = decodeURIComponent(plan.uri.replace(/[?#].*$/, '').split(/[\\/]/).slice(-2, -1)[0] ?? '');
+    if (folder) return folder;
+  }
   const n = phaseNumber(plan);
   const name = plan.phaseName && !isPlaceholder(plan.phaseName.value) ? plan.phaseName.value : undefined;
   if (n !== undefined) return name ? `Phase ${n}: ${name}` : `Phase ${n}`;

@@ -74,7 +74,9 @@ describe('package.json commands and menus', () => {
       'planmark.goToTask',
       'planmark.insertSection',
       'planmark.newPlan',
+      'planmark.refreshPlans',
       'planmark.showTaskGraph',
+      'planmark.showTimeline',
       'planmark.syncGraphFromTable',
       'planmark.syncTableFromGraph',
     ]);
@@ -95,6 +97,9 @@ describe('package.json commands and menus', () => {
     for (const c of commands) {
       const entry = palette.find((p) => p.command === c.command);
       if (c.command === 'planmark.newPlan') assert.ok(!entry?.when, 'New Plan is always in the palette');
+      // Workspace-wide: the timeline of every plan is there wherever the workspace has plans; Refresh only in the Plans view.
+      else if (c.command === 'planmark.showTimeline') assert.ok(!entry?.when, 'Show Timeline is always in the palette');
+      else if (c.command === 'planmark.refreshPlans') assert.equal(entry?.when, 'false', 'Refresh Plans is a Plans view button');
       else assert.match(entry?.when ?? '', /\bplanmark\.isPlan\b/, `${c.command} palette when`);
     }
     for (const menu of ['editor/title', 'editor/context']) {
