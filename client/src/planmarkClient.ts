@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  ErrorAction,
   LanguageClient,
   State,
   TransportKind,
@@ -75,7 +76,10 @@ export class PlanmarkClient implements vscode.Disposable {
     // eslint-disable-next-line prefer-const -- assigned below, read later by the handlers above
     let fallback: ErrorHandler | undefined;
     const errorHandler: ErrorHandler = {
-      error: (error, message, count) => fallback!.error(error, message, count),
+      // A write to a server that just died fails (EPIPE) for every message in flight; shutting
+      // the client down there would leave it stopped for good. Carry on: `closed` decides
+      // whether to restart.
+      error: () => ({ action: ErrorAction.Continue }),
       closed: async () => {
         const result = await fallback!.closed();
         if (result.action !== CloseAction.Restart) return result; // The client tells the user itself.

@@ -144,8 +144,7 @@ export function startServer(connection: Connection, parserScript?: string): void
       return;
     }
     const plan = await planOf(uri);
-    await workspace?.firstScan;
-    if (!plan || documents.get(uri) !== doc || doc.version !== plan.version) return; // closed or changed meanwhile
+    if (!plan || documents.get(uri) !== doc) return; // closed meanwhile
     const started = Date.now();
     const own = diagnosticsOf(plan);
     const diagnostics = workspace ? workspace.diagnosticsFor(plan, own) : own;
@@ -203,6 +202,7 @@ export function startServer(connection: Connection, parserScript?: string): void
         openPlan: (uri) => planOf(uri),
         openUris: () => [...documents.keys()],
         republish: (uri) => schedule(uri),
+        publishNow: (uri) => publish(uri),
         log,
       },
       params,
@@ -226,7 +226,9 @@ export function startServer(connection: Connection, parserScript?: string): void
 
   connection.onInitialized(() => {
     // The index reads the workspace with the settings, so it starts once they are known.
-    void loadSettings().then(() => workspace?.start());
+    void loadSettings()
+      .catch((error) => log(`loading settings failed: ${String(error)}`))
+      .then(() => workspace?.start());
   });
 
   connection.onDidChangeConfiguration((params) => {

@@ -54,6 +54,8 @@ export interface WorkspaceServerDeps {
   openUris(): string[];
   /** Re-publish an open document's diagnostics (debounced by the caller). */
   republish(uri: string): void;
+  /** Publish an open document's diagnostics now. */
+  publishNow(uri: string): Promise<void>;
   log(message: string): void;
 }
 
@@ -66,13 +68,14 @@ export class WorkspaceServer {
   readonly index: WorkspaceIndex;
   private watchFiles = false;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
-  private firstScanDone: () => void = () => undefined;
   /**
-   * Settles when the first read of the workspace has finished (or failed). Diagnostics wait for
-   * it, so that a plan's cross-plan findings are there from its first publication on rather than
-   * arriving a moment later.
+   * False until the first read of the workspace has finished. Before, a plan's own diagnostics
+   * are published at once and findings across plans are left out: on a partial index they would
+   * be wrong (a cross-plan dependency on a plan not read yet is not unknown).
    */
-  readonly firstScan = new Promise<void>((resolve) => (this.firstScanDone = resolve));
+  private firstScanDone = false;
+  /** True once the first scan's findings were published for the open plans. */
+  private scanPublished = false;
   /** Last cross-plan findings published per open document, to republish only on a change. */
   private readonly published = new Map<string, string>();
 
@@ -109,14 +112,28 @@ export class WorkspaceServer {
     try {
       await this.rescan();
     } finally {
-      this.firstScanDone();
+      this.firstScanDone = true;
+      // Sent before any answer that says the index is ready, so a client that saw
+      // `indexing: false` has these diagnostics too.
+      for (const uri of this.deps.openUris()) {
+        await this.deps.publishNow(uri).catch((error) => this.deps.log(`diagnostics failed for ${uri}: ${String(error)}`));
+      }
+      this.scanPublished = true;
+      this.notifyChanged();
     }
   }
 
   /** Reads the workspace folders again (at start, and when settings change). */
   async rescan(): Promise<void> {
     if (this.deps.roots().length === 0) return;
-    const reporter = await this.deps.connection.window.createWorkDoneProgress();
+    let reporter: { begin(...args: unknown[]): void; report(percent: number, message: string): void; done(): void; token: CancellationToken };
+    try {
+      reporter = await this.deps.connection.window.createWorkDoneProgress();
+    } catch (error) {
+      // A client that refuses the progress still gets its workspace read.
+      this.deps.log(`no indexing progress: ${String(error)}`);
+      reporter = { begin: () => undefined, report: () => undefined, done: () => undefined, token: { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) } };
+    }
     reporter.begin('Planmark', 0, 'Indexing plans…', true);
     let lastPercent = -1;
     const progress = {
@@ -132,6 +149,8 @@ export class WorkspaceServer {
     };
     try {
       await this.index.scan(progress);
+    } catch (error) {
+      this.deps.log(`workspace index: reading the workspace failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     } finally {
       reporter.done();
     }
@@ -159,16 +178,26 @@ export class WorkspaceServer {
 
   private onIndexChanged(uris: string[]): void {
     // Open plans whose cross-plan findings changed get their diagnostics again.
+    if (!this.firstScanDone) return this.notifyChanged();
     for (const uri of this.deps.openUris()) {
       if (uris.length === 1 && uris[0] === uri) continue;
       const key = JSON.stringify(crossPlanFindings(this.index.plans(), this.deps.settings(), uri));
       if (this.published.has(uri) && this.published.get(uri) !== key) this.deps.republish(uri);
     }
+    this.notifyChanged();
+  }
+
+  private notifyChanged(): void {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.changeTimer = setTimeout(() => {
       this.changeTimer = undefined;
-      void this.deps.connection.sendNotification(WorkspacePlansChangedNotification.method, { indexing: this.index.indexing });
+      void this.deps.connection.sendNotification(WorkspacePlansChangedNotification.method, { indexing: this.indexing });
     }, 300);
+  }
+
+  /** True until the first read of the workspace and its findings are out. */
+  get indexing(): boolean {
+    return this.index.indexing || !this.scanPublished;
   }
 
   /**
@@ -179,6 +208,7 @@ export class WorkspaceServer {
     const settings = this.deps.settings();
     const filtered = withoutCrossPlanFindings(plan, own, settings);
     this.index.setOpen(summarisePlan(plan, filtered, settings, plan.version));
+    if (!this.firstScanDone) return filtered;
     const findings = crossPlanFindings(this.index.plans(), settings, plan.uri);
     this.published.set(plan.uri, JSON.stringify(findings));
     return mergeDiagnostics(filtered, findingsToDiagnostics(findings, settings, plan));
@@ -201,7 +231,7 @@ export class WorkspaceServer {
       diagnostics.set(f.uri, list);
     }
     return {
-      indexing: this.index.indexing,
+      indexing: this.indexing,
       plans: plans.map((p) => {
         const extra = diagnostics.get(p.uri) ?? [];
         return {
