@@ -746,8 +746,18 @@ class FlowchartParser {
     }
     for (let i = 0; i < 2; i++) {
       if (this.startsWith(':::', this.pos)) {
+        // The class name is one of mermaid's NODE_STRINGs: a `-` belongs to it only when no
+        // `-`, `>` or `.` follows (`A:::crit--> B` is class "crit" and a link).
         let p = this.pos + 3;
-        while (p < this.n && (isAliasCore(this.s.charCodeAt(p)) || this.s.charCodeAt(p) === DASH)) p++;
+        while (p < this.n) {
+          const ch = this.s.charCodeAt(p);
+          if (isAliasCore(ch)) p++;
+          else if (ch === DASH) {
+            const next = this.s.charCodeAt(p + 1);
+            if (next === DASH || next === GT || next === DOT) break;
+            p++;
+          } else break;
+        }
         this.pos = p;
       } else if (this.startsWith('@{', this.pos)) {
         const data = this.parseShapeData(this.pos);

@@ -677,3 +677,21 @@ describe('parseMermaidFlowchart: robustness', () => {
     );
   });
 });
+
+describe('class suffix before a link', () => {
+  // Issue #12: mermaid 11 reads `:::crit-->` as class "crit" and a link (its NODE_STRING takes a
+  // `-` only when no `-`, `>` or `.` follows).
+  for (const [line, edge] of [
+    ['A[TASK_001]:::crit--> B[TASK_002]', 'A->B'],
+    ['A:::crit-->B:::done', 'A->B'],
+    ['A:::my-class-->B', 'A->B'],
+    ['A:::crit-.->B', 'A->B'],
+    ['A:::crit==>B', 'A->B'],
+  ] as const) {
+    it(line, () => {
+      const chart = parseMermaidFlowchart(`graph TD\n${line}\n`, DEFAULT_TASK_ID_PATTERN)!;
+      assert.deepEqual(chart.problems, []);
+      assert.deepEqual(chart.edges.map((e) => `${e.from}->${e.to}`), [edge]);
+    });
+  }
+});
