@@ -67,6 +67,20 @@ export function sectionKey(title: string): string {
   return normalizeSectionTitle(title).replace(/^\d+(?:\.\d+)*[.)]?\s+/, '');
 }
 
+/**
+ * An Approved value that says yes: `Yes`, `yes`, `Y`, `✅`, `✅ Yes`, `Yes (2026-03-20)`,
+ * `Approved`. Not `Yes/No`, `No`, `❌`, `Pending`.
+ */
+export function isApproval(value: string): boolean {
+  const v = value.replace(/[*_`]/g, '').trim();
+  if (/^(?:✅|✔️?|☑️?|✓)/u.test(v)) {
+    const rest = v.replace(/^(?:✅|✔️?|☑️?|✓)\s*/u, '');
+    return rest === '' || isApproval(rest);
+  }
+  if (/^yes\s*\/\s*no\b/i.test(v)) return false;
+  return /^(?:yes|y|approved|true)(?![\p{L}\p{N}/])/iu.test(v);
+}
+
 /** Values that say "not decided yet" rather than being a malformed value. */
 const UNDECIDED = /^(?:tbd|tbc|tba|to be (?:decided|determined|confirmed)|\?+)$/i;
 
@@ -484,9 +498,9 @@ function checkDates(plan: Plan, out: Draft[]): void {
   const approved = plan.footer.get('Approved');
   const reviewed = plan.footer.get('Reviewed By');
   const approvedValue = approved ? stripInline(approved.value) : '';
-  if (approved && /^yes\b/i.test(approvedValue) && !isPlaceholderValue(approvedValue)) {
+  if (approved && isApproval(approvedValue) && !isPlaceholderValue(approvedValue)) {
     const reviewer = reviewed ? stripInline(reviewed.value) : '';
-    if (!reviewed || isPlaceholderValue(reviewer) || /^(tbd|todo|n\/?a|none|nobody|-+|—)$/i.test(reviewer)) {
+    if (!reviewed || isPlaceholderValue(reviewer) || /^(tbd|tbc|todo|n\/?a|none|nobody|pending|-+|—|–|\?+)$/i.test(reviewer)) {
       out.push({
         code: 'approved-unreviewed',
         span: approved.valueSpan,

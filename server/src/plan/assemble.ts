@@ -234,6 +234,33 @@ export function assemblePlan(
     for (const m of list.mentions) mentions.push(m);
   }
 
+  // Overview fields or a sign-off written as a table: a header of their keys over one row of
+  // values, or rows of key | value.
+  const tableKey = (k: string) => FOOTER_KEYS.includes(k) || METADATA_KEYS.includes(k);
+  const fieldCount = fields.length;
+  for (const table of tables) {
+    const keys = table.header.map((c) => canonicalKey(c.text));
+    const lineOf = (row: TableRow) => row.span;
+    if (keys.filter(tableKey).length >= 2 && table.rows.length) {
+      const row = table.rows[0];
+      keys.forEach((key, i) => {
+        const cell = row.cells[i];
+        if (tableKey(key) && cell) {
+          fields.push({ field: { key, keySpan: table.header[i].span, value: cell.text, valueSpan: cell.span, lineSpan: lineOf(row) }, section: table.section });
+        }
+      });
+    } else if (table.header.length >= 2) {
+      for (const row of [{ span: table.header[0].span, cells: table.header }, ...table.rows]) {
+        const key = row.cells[0] ? canonicalKey(row.cells[0].text) : '';
+        const cell = row.cells[1];
+        if (tableKey(key) && cell) {
+          fields.push({ field: { key, keySpan: row.cells[0].span, value: cell.text, valueSpan: cell.span, lineSpan: row.span }, section: table.section });
+        }
+      }
+    }
+  }
+  if (fields.length > fieldCount) fields.sort((a, b) => a.field.lineSpan.start - b.field.lineSpan.start);
+
   // Overview metadata and sign-off footer.
   const metadata = new Map<string, Field>();
   const footer = new Map<string, Field>();
@@ -450,8 +477,10 @@ function insideMention(list: TaskMention[], offset: number): boolean {
 
 /** Field keys as the template spells them, whatever the case. */
 function canonicalKey(key: string): string {
-  const k = key.trim().replace(/\s+/g, ' ').toLowerCase();
+  const k = key.trim().replace(/[*_`]/g, '').replace(/:\s*$/, '').replace(/\s+/g, ' ').toLowerCase();
   if (/^(?:tasks?|task ids?)$/.test(k)) return 'Tasks';
+  if (k === 'reviewer') return 'Reviewed By';
+  if (k === 'approval') return 'Approved';
   for (const known of [...METADATA_KEYS, ...FOOTER_KEYS, 'Tasks', 'Purpose', 'Deliverables']) {
     if (known.toLowerCase() === k) return known;
   }

@@ -297,7 +297,39 @@ export function plainParagraphFacts(text: string, ctx: ExtractContext): BlockFac
   const facts = emptyFacts('paragraph');
   for (const m of findTaskIds(text, ctx.taskIdPattern, 0)) facts.mentions.push({ ...m, kind: 'text' });
   collectPlaceholders(text, 0, facts.placeholders, ctx);
+  // Plain sign-off lines (`Approved: Yes`) are fields without markup, as extractBlockFacts reads them.
+  collectFields(text, facts);
   return facts;
+}
+
+/** Bracketed texts of the template itself, whatever their shape (`[Name]`, `[X]`, `[table]`). */
+const TEMPLATE_BRACKETS = new Set(
+  [
+    'Name', 'X', 'YYYY-MM-DD', 'Yes/No', 'Phase Name', 'Description', 'Purpose', 'name', 'reason', 'table', 'column',
+    'module1', 'module2', 'Step 1', 'Step 2', 'Deliverable 1', 'Foundation Setup', 'Core Functionality',
+    'Integration & Testing', 'Risk description', 'Token strategy', 'What it does', 'Why chosen',
+  ].map((t) => t.toLowerCase()),
+);
+
+/** Bracketed tags people write that are content, not unfilled template text. */
+const TAG_WORDS = /^(?:wip|work in progress|in progress|done|todo|to do|blocked|optional|required|draft|new|deprecated|breaking|experimental|beta|alpha|stable|fixed|open|closed|pending|skipped|n\/a|tbd|p\d|high|med|medium|low|high priority|low priority|critical|nice to have|must have|should have|could have|won'?t have)$/i;
+
+/**
+ * Whether bracketed text is of the template's kind: one of the template's own bracketed texts,
+ * `[YYYY-MM-DD]`-like, an example list (`[e.g., React, Express]`, `[Jest, Mocha, etc.]`), or an
+ * instruction of two or more words (`[What this phase will accomplish]`). Never a tag (`[WIP]`,
+ * `[Blocked]`, `[optional]`), a one-word note, or a list of values (`[1, 2, 3]`).
+ */
+export function isPlaceholderText(inner: string): boolean {
+  const text = inner.trim();
+  if (TEMPLATE_BRACKETS.has(text.toLowerCase())) return true;
+  if (/^(?:YYYY|MM|DD|HH)(?:[-/:.](?:YYYY|MM|DD|HH|mm|ss))+$/.test(text)) return true;
+  if (/^(?:e\.g\.|i\.e\.|eg\b)/i.test(text) || /\betc\.?$/i.test(text)) return true;
+  if (TAG_WORDS.test(text)) return false;
+  // A list of values: comma-separated short items.
+  if (/,/.test(text) && text.split(',').every((item) => item.trim().split(/\s+/).length <= 2)) return false;
+  const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  return words.length >= 2 && /^\p{L}/u.test(text) && !/^\p{Lu}{2,}\b/u.test(text) && text.length <= 120;
 }
 
 function collectPlaceholders(raw: string, base: number, target: Placeholder[], ctx: ExtractContext): void {
@@ -311,6 +343,7 @@ function collectPlaceholders(raw: string, base: number, target: Placeholder[], c
     if (findTaskIds(inner, ctx.taskIdPattern, 0).length > 0) continue;
     const next = raw.charCodeAt(m.index + m[0].length);
     if (next === 40 /* ( */ || next === 91 /* [ */ || next === 58 /* : */) continue;
+    if (!isPlaceholderText(inner)) continue;
     out.push({ text: m[0], span: { start: base + m.index, end: base + m.index + m[0].length } });
   }
   const bracketed = out.length;
@@ -359,11 +392,15 @@ export function tableBlockFacts(text: string): { fields: Field[]; directives: Di
   return { fields: facts.fields, directives: facts.directives };
 }
 
+/** Sign-off lines without bold: `Approved: ✅ Yes`, `- Reviewed By: Ada`. */
+const SIGN_OFF_LINE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(created by|reviewed by|reviewer|approved|approval|last updated)[ \t]*:[ \t]*([^\r\n]*)$/i;
+
 function collectFields(text: string, facts: BlockFacts): void {
-  if (!text.includes('**')) return;
+  const bold = text.includes('**');
+  if (!bold && !/:/.test(text)) return;
   forEachLine(text, (line, lineStart) => {
-    if (line.length > 2000 || !line.includes('**')) return;
-    const m = FIELD_LINE.exec(line);
+    if (line.length > 2000) return;
+    const m = (bold && line.includes('**') ? FIELD_LINE.exec(line) : null) ?? (line.includes(':') ? SIGN_OFF_LINE.exec(line) : null);
     if (!m) return;
     const key = m[1].trim();
     const keyStart = lineStart + line.indexOf(m[1]);
