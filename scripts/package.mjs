@@ -41,7 +41,9 @@ delete stagedPackage.files;
 fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(stagedPackage, null, 2) + '\n');
 
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], {
+// README's relative links stay relative (no rewriting to a repository URL that may not be
+// reachable): what they name ships in the VSIX (.vscodeignore), checked below.
+const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
   cwd: stage,
   stdio: 'inherit',
   env: { ...process.env, VSCE_TELEMETRY_DISABLED: '1' },
@@ -88,6 +90,16 @@ for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
   console.log(`  ${e.name.padEnd(width)}  ${kb(e.size).padStart(11)}  (${kb(e.compressed)} packed)`);
 }
 
+// Every relative link of README.md (pictures, docs pages) must name a file in the VSIX.
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const readmeLinks = [...readme.matchAll(/\]\(([^)\s#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/i.test(l));
+const shipped = new Set(entries.map((e) => e.name.replace(/^extension\//, '')));
+const unresolved = readmeLinks.filter((l) => !shipped.has(l));
+if (unresolved.length) {
+  console.error(`package: README.md links to files the VSIX does not hold:\n  ${unresolved.join('\n  ')}\nAdd them to .vscodeignore (or link elsewhere).`);
+  process.exit(1);
+}
+
 // Refuse what must never ship.
 const forbidden = entries
   .map((e) => e.name.replace(/^extension\//, ''))
@@ -96,7 +108,8 @@ const forbidden = entries
       n.startsWith('node_modules/') ||
       n.endsWith('.map') ||
       /\.(ts|mts|cts)$/.test(n) ||
-      /^(client|server|shared|webview|test|scripts|bench|docs|examples|\.ci|bin)\//.test(n),
+      /^(client|server|shared|webview|test|scripts|bench|examples|\.ci|bin)\//.test(n) ||
+      (n.startsWith('docs/') && !readmeLinks.includes(n)),
   );
 if (forbidden.length) {
   console.error(`package: the VSIX holds files it must not ship:\n  ${forbidden.join('\n  ')}\nFix .vscodeignore.`);
