@@ -1,6 +1,10 @@
 // The one place where client, server and webview agree on custom method names and payloads.
 // Import from here; never copy a method name as a string literal.
-// Plain types only (no runtime imports) so every bundle can include it for free.
+// Requests and notifications are typed objects (vscode-jsonrpc's RequestType/NotificationType):
+// client and server pass them to sendRequest/onRequest, so parameters and results are checked
+// on both sides; `X.method` is the method name where a string is needed. The webview imports
+// types only from here, so its bundle holds nothing of vscode-jsonrpc.
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 /** LSP-style zero-based position (UTF-16 code units). */
 export interface WirePosition {
@@ -89,15 +93,16 @@ export interface TaskGraphParams {
   uri: string;
 }
 
+/** Parameters of the requests about one document. */
+export interface DocumentParams {
+  uri: string;
+}
+
 /** Request: client -> server. Result: GraphPayload, or null when the document is not a plan. */
-export const TaskGraphRequest = {
-  method: 'planmark/taskGraph',
-} as const;
+export const TaskGraphRequest = new RequestType<TaskGraphParams, GraphPayload | null, void>('planmark/taskGraph');
 
 /** Notification: server -> client, after a plan's model changed (debounced). */
-export const PlanChangedNotification = {
-  method: 'planmark/planChanged',
-} as const;
+export const PlanChangedNotification = new NotificationType<PlanChangedParams>('planmark/planChanged');
 export interface PlanChangedParams {
   uri: string;
   version: number;
@@ -122,9 +127,7 @@ export interface PlanSummary {
   /** Tasks on the critical path without an estimate. */
   criticalPathUnestimated?: number;
 }
-export const PlanSummaryRequest = {
-  method: 'planmark/planSummary',
-} as const;
+export const PlanSummaryRequest = new RequestType<DocumentParams, PlanSummary | null, void>('planmark/planSummary');
 
 /** A task for quick picks (Go to Task, Add Task). */
 export interface TaskInfo {
@@ -141,9 +144,7 @@ export interface TaskListResult {
   nextFreeId: string;
   steps: { title: string; range: WireRange }[];
 }
-export const TaskListRequest = {
-  method: 'planmark/taskList',
-} as const;
+export const TaskListRequest = new RequestType<DocumentParams, TaskListResult | null, void>('planmark/taskList');
 
 /**
  * Edits computed by the server for a client command. `version` is the document version the
@@ -161,9 +162,7 @@ export interface SyncParams {
   uri: string;
   direction: 'graphFromTable' | 'tableFromGraph';
 }
-export const SyncDependenciesRequest = {
-  method: 'planmark/syncDependencies',
-} as const;
+export const SyncDependenciesRequest = new RequestType<SyncParams, CommandEditResult | null, void>('planmark/syncDependencies');
 
 export interface AddTaskParams {
   uri: string;
@@ -173,18 +172,14 @@ export interface AddTaskParams {
   /** Title of the step to list the task in (as returned by TaskListRequest), if any. */
   step?: string;
 }
-export const AddTaskRequest = {
-  method: 'planmark/addTask',
-} as const;
+export const AddTaskRequest = new RequestType<AddTaskParams, CommandEditResult | null, void>('planmark/addTask');
 
 export interface InsertSectionParams {
   uri: string;
   /** Heading text of the template section, e.g. "Risk Mitigation". */
   section: string;
 }
-export const InsertSectionRequest = {
-  method: 'planmark/insertSection',
-} as const;
+export const InsertSectionRequest = new RequestType<InsertSectionParams, CommandEditResult | null, void>('planmark/insertSection');
 
 export interface SectionListResult {
   uri: string;
@@ -192,9 +187,7 @@ export interface SectionListResult {
   /** Template sections in template order, with whether the plan has them. */
   sections: { title: string; level: number; present: boolean }[];
 }
-export const SectionListRequest = {
-  method: 'planmark/sectionList',
-} as const;
+export const SectionListRequest = new RequestType<DocumentParams, SectionListResult | null, void>('planmark/sectionList');
 
 // ---- Webview <-> extension messages ----
 
@@ -239,18 +232,14 @@ export interface ServerStats {
   heapUsed: number;
   documents: number;
 }
-export const StatsRequest = {
-  method: 'planmark/stats',
-} as const;
+export const StatsRequest = new RequestType0<ServerStats | null, void>('planmark/stats');
 
 /**
  * Notification, tests only (the server listens for it when PLANMARK_TEST_HOOKS=1): throw an
  * exception outside every handler, as a bug in a timer would. The server then exits and the
  * client restarts it.
  */
-export const TestUncaughtExceptionNotification = {
-  method: 'planmark/test/uncaughtException',
-} as const;
+export const TestUncaughtExceptionNotification = new NotificationType0('planmark/test/uncaughtException');
 
 // ---- The workspace of plans: index, Plans view, timeline ----
 
@@ -334,13 +323,13 @@ export interface WorkspacePlansResult {
   })[];
 }
 /** Request: client -> server, no params. Result: WorkspacePlansResult. */
-export const WorkspacePlansRequest = {
-  method: 'planmark/workspacePlans',
-} as const;
+export const WorkspacePlansRequest = new RequestType0<WorkspacePlansResult, void>('planmark/workspacePlans');
+export interface WorkspacePlansChangedParams {
+  /** True while the first scan of the workspace runs. */
+  indexing: boolean;
+}
 /** Notification: server -> client, when a plan of the workspace changed (debounced). */
-export const WorkspacePlansChangedNotification = {
-  method: 'planmark/workspacePlansChanged',
-} as const;
+export const WorkspacePlansChangedNotification = new NotificationType<WorkspacePlansChangedParams>('planmark/workspacePlansChanged');
 
 export interface TimelineResult {
   /** A mermaid gantt chart of the phases and their steps. */
@@ -348,6 +337,4 @@ export interface TimelineResult {
   plans: number;
 }
 /** Request: client -> server, no params. Result: TimelineResult. */
-export const TimelineRequest = {
-  method: 'planmark/timeline',
-} as const;
+export const TimelineRequest = new RequestType0<TimelineResult, void>('planmark/timeline');

@@ -9,6 +9,8 @@ import {
   TransportKind,
   type ErrorHandler,
   type LanguageClientOptions,
+  type NotificationType0,
+  type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { PlanChangedNotification, WorkspacePlansChangedNotification, type PlanChangedParams } from '../../shared/protocol';
@@ -109,8 +111,8 @@ export class PlanmarkClient implements vscode.Disposable {
     fallback = client.createDefaultErrorHandler();
     this.client = client;
     this.disposables.push(
-      client.onNotification(PlanChangedNotification.method, (params: PlanChangedParams) => this.planChanged.fire(params)),
-      client.onNotification(WorkspacePlansChangedNotification.method, () => this.workspacePlansChanged.fire()),
+      client.onNotification(PlanChangedNotification, (params: PlanChangedParams) => this.planChanged.fire(params)),
+      client.onNotification(WorkspacePlansChangedNotification, () => this.workspacePlansChanged.fire()),
       client.onDidChangeState((e) => {
         if (e.newState === State.Running) this.running.fire();
       }),
@@ -119,16 +121,21 @@ export class PlanmarkClient implements vscode.Disposable {
     return client;
   }
 
-  /** Sends a custom request (method names come from shared/protocol.ts). */
-  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+  /**
+   * Sends a custom request: a typed request of shared/protocol.ts, whose parameters and result
+   * the compiler checks (the method-name form remains for callers not moved yet).
+   */
+  async request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R>;
+  async request<R>(type: RequestType<unknown, R, void> | string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
     const client = await this.start();
-    return client.sendRequest<R>(method, params, token);
+    return typeof type === 'string' ? client.sendRequest<R>(type, params, token) : client.sendRequest(type, params, token);
   }
 
-  /** Sends a custom notification (method names come from shared/protocol.ts). */
-  async notify(method: string, params?: unknown): Promise<void> {
+  /** Sends a custom notification of shared/protocol.ts. */
+  async notify(type: NotificationType0): Promise<void> {
     const client = await this.start();
-    await client.sendNotification(method, params);
+    await client.sendNotification(type);
   }
 
   async stop(): Promise<void> {

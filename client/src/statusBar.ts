@@ -49,7 +49,7 @@ export class PlanStatusBar implements vscode.Disposable {
     const sequence = ++this.sequence;
     const source = (this.cancel = new vscode.CancellationTokenSource());
     this.client
-      .request<PlanSummary | null>(PlanSummaryRequest.method, { uri }, source.token)
+      .request(PlanSummaryRequest, { uri }, source.token)
       .then(
         (summary) => {
           if (sequence !== this.sequence) return;

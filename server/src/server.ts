@@ -2,6 +2,7 @@
 // connection (stdio with --stdio, IPC when started by the extension). Every handler reads the
 // one cached model of its document; nothing here parses Markdown.
 import {
+  CancellationToken,
   CodeActionKind,
   createConnection,
   ProposedFeatures,
@@ -22,11 +23,7 @@ import {
   SyncDependenciesRequest,
   TaskGraphRequest,
   TaskListRequest,
-  type AddTaskParams,
   type CommandEditResult,
-  type InsertSectionParams,
-  type SyncParams,
-  type TaskGraphParams,
 } from '../../shared/protocol';
 import { DEFAULT_SETTINGS, type PlanmarkSettings } from '../../shared/settings';
 import { BackgroundParser, isParserWorker, runParserWorker } from './backgroundParser';
@@ -44,6 +41,7 @@ import { findReferences } from './features/references';
 import { prepareRename, renameTask } from './features/rename';
 import { buildTaskGraph } from './features/taskGraph';
 import { SettingsStore } from './settingsStore';
+import { isCancellation, throwIfCancelled } from './cancellation';
 import { extractionPattern, PlanDocument, type Plan, type RequirementIndex } from './plan';
 import { WorkspaceServer } from './workspaceServer';
 import { Neighbours } from './neighbours';
@@ -71,12 +69,20 @@ export function startServer(connection: Connection, parserScript?: string): void
 
   const log = (message: string) => connection.console.log(message);
 
-  /** Runs a handler so that an exception is logged and answered with `fallback`, never fatal. */
-  function guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) {
-    return async (params: P): Promise<R> => {
+  /**
+   * Runs a handler so that an exception is logged and answered with `fallback`, never fatal. A
+   * request the client cancelled is answered with RequestCancelled, before the handler runs or
+   * once it has awaited (handlers call throwIfCancelled between steps of long work).
+   */
+  function guard<P, R>(name: string, fallback: R, handler: (params: P, token: CancellationToken) => R | Promise<R>) {
+    return async (params: P, token: CancellationToken = CancellationToken.None): Promise<R> => {
       try {
-        return await handler(params);
+        throwIfCancelled(token);
+        const result = await handler(params, token);
+        throwIfCancelled(token);
+        return result;
       } catch (error) {
+        if (isCancellation(error)) throw error;
         if (error && typeof error === 'object' && 'code' in error && 'message' in error && (error as { code: number }).code === -32602) throw error;
         connection.console.error(`${name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         return fallback;
@@ -149,7 +155,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     const own = diagnosticsOf(plan);
     const diagnostics = workspace ? workspace.diagnosticsFor(plan, own) : own;
     void connection.sendDiagnostics({ uri, version: plan.version, diagnostics });
-    void connection.sendNotification(PlanChangedNotification.method, { uri, version: plan.version });
+    void connection.sendNotification(PlanChangedNotification, { uri, version: plan.version });
     const ms = Date.now() - started;
     if (ms > 100) log(`diagnostics for ${uri} took ${ms} ms (${doc.lastUpdate} update)`);
   }
@@ -292,9 +298,10 @@ export function startServer(connection: Connection, parserScript?: string): void
     }),
   );
   connection.onReferences(
-    guard('references', null, async (p) => {
+    guard('references', null, async (p, token) => {
       const plan = await planOf(p.textDocument.uri);
       if (!plan) return null;
+      throwIfCancelled(token);
       return workspace ? workspace.references(plan, p.position, p.context.includeDeclaration) : findReferences(plan, p.position, p.context.includeDeclaration);
     }),
   );
@@ -305,9 +312,10 @@ export function startServer(connection: Connection, parserScript?: string): void
     }),
   );
   connection.onRenameRequest(
-    guard('rename', null, async (p) => {
+    guard('rename', null, async (p, token) => {
       const plan = await planOf(p.textDocument.uri);
       if (!plan) return null;
+      throwIfCancelled(token);
       return (await workspace?.rename(plan, p.position, p.newName)) ?? renameTask(plan, p.position, p.newName);
     }),
   );
@@ -344,46 +352,47 @@ export function startServer(connection: Connection, parserScript?: string): void
   }
 
   connection.onRequest(
-    TaskGraphRequest.method,
-    guard('taskGraph', null, async (p: TaskGraphParams) => {
+    TaskGraphRequest,
+    guard('taskGraph', null, async (p, token) => {
       const plan = await analysedPlanOf(p.uri);
       if (!plan) return null;
+      throwIfCancelled(token);
       const graph = buildTaskGraph(plan, workspace ? workspace.diagnosticsFor(plan, diagnosticsOf(plan)) : diagnosticsOf(plan));
       return workspace ? workspace.markExternalNodes(plan, graph) : graph;
     }),
   );
   connection.onRequest(
-    PlanSummaryRequest.method,
-    guard('planSummary', null, async (p: { uri: string }) => {
+    PlanSummaryRequest,
+    guard('planSummary', null, async (p) => {
       const plan = await analysedPlanOf(p.uri);
       return plan ? planSummary(plan, diagnosticsOf(plan)) : null;
     }),
   );
   connection.onRequest(
-    TaskListRequest.method,
-    guard('taskList', null, async (p: { uri: string }) => {
+    TaskListRequest,
+    guard('taskList', null, async (p) => {
       const plan = await planOf(p.uri);
       return plan ? taskList(plan) : null;
     }),
   );
   connection.onRequest(
-    SectionListRequest.method,
-    guard('sectionList', null, async (p: { uri: string }) => {
+    SectionListRequest,
+    guard('sectionList', null, async (p) => {
       const plan = await planOf(p.uri);
       return plan ? sectionList(plan) : null;
     }),
   );
   connection.onRequest(
-    SyncDependenciesRequest.method,
-    guard('syncDependencies', null, async (p: SyncParams) => {
+    SyncDependenciesRequest,
+    guard('syncDependencies', null, async (p) => {
       const plan = await planOf(p.uri);
       if (!plan) return null;
       return editResult(plan, p.direction === 'graphFromTable' ? syncGraphFromTable(plan) : syncTableFromGraph(plan));
     }),
   );
   connection.onRequest(
-    InsertSectionRequest.method,
-    guard('insertSection', null, async (p: InsertSectionParams) => {
+    InsertSectionRequest,
+    guard('insertSection', null, async (p) => {
       const plan = await planOf(p.uri);
       if (!plan) return null;
       const edit = insertSectionEdit(plan, p.section);
@@ -391,8 +400,8 @@ export function startServer(connection: Connection, parserScript?: string): void
     }),
   );
   connection.onRequest(
-    AddTaskRequest.method,
-    guard('addTask', null, async (p: AddTaskParams) => {
+    AddTaskRequest,
+    guard('addTask', null, async (p) => {
       const plan = await planOf(p.uri);
       if (!plan) return null;
       if (plan.taskById.has(p.id)) return editResult(plan, `${p.id} already exists.`);
@@ -415,7 +424,7 @@ export function startServer(connection: Connection, parserScript?: string): void
   );
 
   connection.onRequest(
-    StatsRequest.method,
+    StatsRequest,
     guard('stats', null, () => {
       const memory = process.memoryUsage();
       return { rss: memory.rss, heapUsed: memory.heapUsed, documents: documents.size };
@@ -423,7 +432,7 @@ export function startServer(connection: Connection, parserScript?: string): void
   );
 
   if (process.env.PLANMARK_TEST_HOOKS === '1') {
-    connection.onNotification(TestUncaughtExceptionNotification.method, () => {
+    connection.onNotification(TestUncaughtExceptionNotification, () => {
       setTimeout(() => {
         throw new Error('planmark test hook: an uncaught exception');
       });

@@ -8,12 +8,9 @@ import {
   SyncDependenciesRequest,
   TaskListRequest,
   type AddTaskParams,
-  type CommandEditResult,
   type InsertSectionParams,
-  type SectionListResult,
   type SyncParams,
   type TaskInfo,
-  type TaskListResult,
 } from '../../../shared/protocol';
 import { formatHours } from '../logic/status';
 import { orderSections, parseHours, readAddTaskArgs, suggestStep } from '../logic/input';
@@ -35,7 +32,7 @@ export async function insertSection(client: PlanmarkClient, arg?: unknown): Prom
   let section = typeof options.section === 'string' ? options.section : undefined;
   try {
     if (section === undefined) {
-      const list = await client.request<SectionListResult | null>(SectionListRequest.method, { uri });
+      const list = await client.request(SectionListRequest, { uri });
       if (!list) return false;
       type Item = vscode.QuickPickItem & { section?: string };
       const ordered = orderSections(list.sections);
@@ -61,7 +58,7 @@ export async function insertSection(client: PlanmarkClient, arg?: unknown): Prom
       section = picked.section;
     }
     const params: InsertSectionParams = { uri, section };
-    const result = await client.request<CommandEditResult | null>(InsertSectionRequest.method, params);
+    const result = await client.request(InsertSectionRequest, params);
     const applied = await applyCommandEdit(document, result);
     if (applied && result?.edits.length) {
       const editor = await editorFor(document);
@@ -93,7 +90,7 @@ export async function addTask(client: PlanmarkClient, arg?: unknown): Promise<st
     return reportFailure(title, error);
   }
   try {
-    const list = await client.request<TaskListResult | null>(TaskListRequest.method, { uri });
+    const list = await client.request(TaskListRequest, { uri });
     if (!list) return undefined;
     const id = args.id ?? list.nextFreeId;
 
@@ -153,7 +150,7 @@ export async function addTask(client: PlanmarkClient, arg?: unknown): Promise<st
     }
 
     const params: AddTaskParams = { uri, id, dependsOn, ...(hours !== undefined ? { hours } : {}), ...(step !== undefined ? { step } : {}) };
-    const result = await client.request<CommandEditResult | null>(AddTaskRequest.method, params);
+    const result = await client.request(AddTaskRequest, params);
     if (!(await applyCommandEdit(document, result))) return undefined;
     void revealTaskAfterEdit(client, document, id);
     return id;
@@ -165,7 +162,7 @@ export async function addTask(client: PlanmarkClient, arg?: unknown): Promise<st
 /** After Add Task: select the new row once the server has seen the edit (best effort). */
 async function revealTaskAfterEdit(client: PlanmarkClient, document: vscode.TextDocument, id: string): Promise<void> {
   try {
-    const list = await client.request<TaskListResult | null>(TaskListRequest.method, { uri: document.uri.toString() });
+    const list = await client.request(TaskListRequest, { uri: document.uri.toString() });
     const task = list?.version === document.version ? list.tasks.find((t) => t.id === id) : undefined;
     if (!task) return;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
@@ -195,7 +192,7 @@ export async function goToTask(client: PlanmarkClient, arg?: unknown): Promise<s
   if (!target) return undefined;
   const { document } = target;
   try {
-    const list = await client.request<TaskListResult | null>(TaskListRequest.method, { uri: document.uri.toString() });
+    const list = await client.request(TaskListRequest, { uri: document.uri.toString() });
     if (!list) return undefined;
     let task: TaskInfo | undefined;
     if (wanted !== undefined) {
@@ -223,7 +220,7 @@ export async function goToTask(client: PlanmarkClient, arg?: unknown): Promise<s
     const editor = await editorFor(document);
     // The list was computed for list.version; a row range from an older version may be off.
     if (list.version !== document.version) {
-      const fresh = await client.request<TaskListResult | null>(TaskListRequest.method, { uri: document.uri.toString() });
+      const fresh = await client.request(TaskListRequest, { uri: document.uri.toString() });
       task = fresh?.tasks.find((t) => t.id === task!.id) ?? task;
     }
     revealRange(editor, toRange(task.range));
@@ -244,7 +241,7 @@ export async function syncDependencies(client: PlanmarkClient, direction: SyncPa
   if (!target) return false;
   try {
     const params: SyncParams = { uri: target.document.uri.toString(), direction };
-    const result = await client.request<CommandEditResult | null>(SyncDependenciesRequest.method, params);
+    const result = await client.request(SyncDependenciesRequest, params);
     return await applyCommandEdit(target.document, result);
   } catch (error) {
     return reportFailure(title, error) ?? false;

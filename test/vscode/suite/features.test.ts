@@ -200,7 +200,7 @@ suite('Planmark language features', () => {
     for (let crash = 1; crash <= 2; crash++) {
       const pid = await waitFor('the server process', () => api.client.serverPid);
       if (crash === 1) process.kill(pid, 'SIGKILL');
-      else await api.client.notify(TestUncaughtExceptionNotification.method);
+      else await api.client.notify(TestUncaughtExceptionNotification);
       const next = await waitFor('a restarted server', () => {
         const p = api.client.serverPid;
         return p !== undefined && p !== pid ? p : undefined;
