@@ -317,7 +317,9 @@ suite('Planmark edits never lose text', () => {
     /** The answers the wrapper below held back while it changed the document. */
     const intercepted: { method: string; result: CommandEditResult; versionBefore: number }[] = [];
     let armed: string | undefined;
-    client.request = (async (method: string, params: unknown, token?: vscode.CancellationToken) => {
+    client.request = (async (type: string | { method: string }, params: unknown, token?: vscode.CancellationToken) => {
+      // Commands send typed requests (shared/protocol.ts); the method name is what identifies them.
+      const method = typeof type === 'string' ? type : type.method;
       const result = await original<unknown>(method, params, token);
       if (method === armed) {
         armed = undefined;
