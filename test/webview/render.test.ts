@@ -521,17 +521,18 @@ describe('overview, focus and find in chromium', () => {
     try {
       const r = await wp.renderPayload(p);
       const groups = wp.page.locator('.pm-canvas svg g.node.pm-group-node');
-      assert.equal(await groups.count(), 10, '30 steps: ten ranges of three');
+      // 1200x800: ten ranges would be drawn at about 5 px when fitted, so five ranges of six.
+      assert.equal(await groups.count(), 5, '30 steps: five ranges of six');
       assert.equal(r.nodes, 0, 'no task node drawn');
-      assert.match((await groups.first().textContent()) ?? '', /Steps 1\u20133[\s\S]*Step 1: Phase 1[\s\S]*30 tasks/);
+      assert.match((await groups.first().textContent()) ?? '', /Steps 1\u20136[\s\S]*Step 1: Phase 1[\s\S]*60 tasks/);
       // A range opens into its steps, a step into its tasks.
       await wp.waitForRender(() => groups.first().click());
-      assert.equal(await groups.count(), 12, 'three steps and nine ranges');
+      assert.equal(await groups.count(), 10, 'six steps and four ranges');
       assert.match((await groups.first().textContent()) ?? '', /^(?:.*: click or Enter to expand)?Step 1: Phase 1[\s\S]*10 tasks/);
       const expanded = await wp.waitForRender(() => groups.first().click());
       assert.equal(expanded.nodes, 10, 'the first step\u2019s tasks are drawn');
       assert.equal(await wp.page.locator('.pm-canvas svg g.cluster').count(), 1);
-      assert.deepEqual((await lastOf(wp, 'state'))!.state.expanded, ['Steps 1\u20133', 'Step 1: Phase 1']);
+      assert.deepEqual((await lastOf(wp, 'state'))!.state.expanded, ['Steps 1\u20136', 'Step 1: Phase 1']);
       // Keyboard: focus the next collapsed step and press Enter.
       await groups.first().focus();
       const two = await wp.waitForRender(() => wp.page.keyboard.press('Enter'));
@@ -586,6 +587,35 @@ describe('overview, focus and find in chromium', () => {
       await wp.close();
     }
   });
+
+  for (const n of [300, 1000]) {
+    it(`draws the overview of ${n} tasks legibly at its fitted zoom: group text at least 10 px on screen, every group in view`, async () => {
+      const p = generatedPayload(n);
+      const wp = await openWebview(browser, server, { viewport: { width: 1200, height: 760 } });
+      try {
+        await wp.renderPayload(p);
+        await wp.page.getByRole('button', { name: 'Fit' }).click();
+        const m = await wp.page.evaluate(() => {
+          const v = document.querySelector('.pm-viewport')!.getBoundingClientRect();
+          const groups = Array.from(document.querySelectorAll('.pm-canvas svg g.node.pm-group-node'));
+          const texts = groups.flatMap((g) => Array.from(g.querySelectorAll('text tspan, text')).filter((t) => (t.textContent ?? '').trim() !== ''));
+          const heights = texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * (t.getBoundingClientRect().height / Math.max(1e-6, (t as SVGGraphicsElement).getBBox().height)));
+          const boxes = groups.map((g) => g.getBoundingClientRect());
+          return {
+            groups: groups.length,
+            smallest: Math.min(...heights),
+            inView: boxes.every((b) => b.left >= v.left - 1 && b.top >= v.top - 1 && b.right <= v.right + 1 && b.bottom <= v.bottom + 1),
+          };
+        });
+        assert.ok(m.groups >= 2, `an overview of groups: ${m.groups}`);
+        assert.ok(m.smallest >= 10, `smallest group text ${m.smallest.toFixed(1)} px on screen`);
+        assert.ok(m.inView, 'every group inside the view after Fit');
+        assert.deepEqual(wp.errors, []);
+      } finally {
+        await wp.close();
+      }
+    });
+  }
 
   it('Fit fits 1,000 tasks into the view (a deep plan: about 1,000 ranks)', async () => {
     const p = generatedPayload(1000);

@@ -26,7 +26,15 @@ export interface GraphView {
    * critical path) with the edges between them aggregated; the steps whose titles are listed in
    * `expanded` are drawn as boxes of their tasks instead.
    */
-  collapse?: { expanded: ReadonlySet<string> };
+  collapse?: {
+    expanded: ReadonlySet<string>;
+    /**
+     * Most group nodes the overview may show before consecutive steps merge into ranges (default
+     * 12; ranges: at most ten). The webview lowers it when the fitted overview would draw its text
+     * below a legible size in the pane it has.
+     */
+    maxGroups?: number;
+  };
 }
 
 /** Colours written into classDef/linkStyle (so exported SVG/PNG are self-contained). */
@@ -481,7 +489,7 @@ export function graphToMermaid(
   let model: GraphModel = { direction, nodes: modelNodes, clusters, edges, colors: c };
   const groupNodes = new Map<string, string>();
   if (view.collapse && clusters.length > 0) {
-    model = collapseSteps(model, payload, byId, view.collapse.expanded, groupNodes, mostlyCritical);
+    model = collapseSteps(model, payload, byId, view.collapse.expanded, groupNodes, mostlyCritical, view.collapse.maxGroups);
     loose = model.nodes.filter((n) => n.cluster === undefined);
   }
   return {
@@ -510,6 +518,7 @@ function collapseSteps(
   expanded: ReadonlySet<string>,
   groupNodes: Map<string, string>,
   mostlyCritical: boolean,
+  maxGroups = MAX_GROUP_NODES,
 ): GraphModel {
   const repOf = new Map<string, string>();
   const nodes: ModelNode[] = [];
@@ -520,8 +529,9 @@ function collapseSteps(
   // Many steps: consecutive steps first collapse into up to ten ranges ("Steps 1-10"), each
   // expandable into its steps, so the overview stays a dozen legible nodes at any size.
   const units: (ModelCluster & { parts?: ModelCluster[] })[] = [];
-  if (model.clusters.length > MAX_GROUP_NODES) {
-    const size = Math.ceil(model.clusters.length / 10);
+  const limit = Math.max(2, Math.floor(maxGroups));
+  if (model.clusters.length > limit) {
+    const size = Math.ceil(model.clusters.length / Math.min(10, limit));
     for (let j = 0; j * size < model.clusters.length; j++) {
       const part = model.clusters.slice(j * size, j * size + size);
       const title = part.length === 1 ? part[0]!.title : `Steps ${j * size + 1}\u2013${j * size + part.length}`;

@@ -13,6 +13,7 @@ import { DEFAULT_VIEW_STATE, parseExtensionMessage, parseViewState } from './mes
 import { Minimap, type MinimapNode } from './minimap';
 import { PanZoom } from './panzoom';
 import { chunkSteps, estimateExtent, type GraphView } from './graphToMermaid';
+import { themeFont } from './directRenderer';
 import { renderGraph, type EngineChoice, type LayoutChoice, type RenderedGraph } from './renderer';
 import { readTheme, toHex, type ThemeInfo, type ThemeKind } from './theme';
 import { Tooltip } from './tooltip';
@@ -21,6 +22,8 @@ import { Tooltip } from './tooltip';
 const COLLAPSE_MIN = 40;
 /** Zoom below which 13 px labels are too small to read: a graph needing less to fit gets a minimap. */
 const LEGIBLE_ZOOM = 0.6;
+/** Smallest on-screen text size (px) of the fitted overview: below it, fewer groups are shown. */
+const LEGIBLE_OVERVIEW_PX = 10;
 /** Default depth of the focus view (dependency steps each way). */
 const FOCUS_DEPTH = 2;
 
@@ -74,6 +77,8 @@ class GraphApp {
   private rendering = false;
   private dirty = false;
   private fitNext = false;
+  /** Fewer groups for the overview of one plan in one pane size, so that its fitted text is legible. */
+  private overviewLimit: { key: string; maxGroups: number } | null = null;
   private statePostTimer: ReturnType<typeof setTimeout> | undefined;
   private layoutChoice: LayoutChoice = 'auto';
   /** planmark.graphFocusThreshold, sent by the extension. */
@@ -472,6 +477,19 @@ class GraphApp {
       // Keep the persisted state equal to what is shown, even for an automatic fit.
       this.state = { ...this.state, ...this.panzoom.transform };
       this.vscode.setState(this.state);
+      // An overview whose fitted text would be too small to read shows fewer, larger groups
+      // (ranges of steps) instead: the pitch of a chain of groups scales with their number.
+      const groups = result.graph.groupNodes.size;
+      const onScreenPx = this.panzoom.transform.zoom * themeFont(this.theme).size;
+      if (this.shownMode === 'overview' && groups > 2 && !this.state.expanded?.length && onScreenPx < LEGIBLE_OVERVIEW_PX) {
+        const maxGroups = Math.max(2, Math.floor((groups * onScreenPx) / LEGIBLE_OVERVIEW_PX));
+        if (maxGroups < groups) {
+          this.overviewLimit = { key: this.overviewKey(payload), maxGroups };
+          this.fitNext = true;
+          this.requestRender();
+          return;
+        }
+      }
     }
     this.updateMinimap(result);
     if (this.highlighted) this.highlight(this.highlighted, false);
@@ -538,8 +556,16 @@ class GraphApp {
     const steps = this.overviewSteps(payload);
     const collapse =
       !this.state.filter.trim() && steps.length >= 2 && n > COLLAPSE_MIN && !this.fitsLegibly(payload) && !steps.every((st) => expanded.has(st.title));
-    if (collapse && steps !== payload.steps) return { view: { ...base, collapse: { expanded } }, mode: 'overview', steps };
-    return { view: collapse ? { ...base, collapse: { expanded } } : base, mode: 'overview' };
+    const limit = this.overviewLimit?.key === this.overviewKey(payload) ? this.overviewLimit.maxGroups : undefined;
+    const collapsed = { ...base, collapse: limit === undefined ? { expanded } : { expanded, maxGroups: limit } };
+    if (collapse && steps !== payload.steps) return { view: collapsed, mode: 'overview', steps };
+    return { view: collapse ? collapsed : base, mode: 'overview' };
+  }
+
+  /** The plan, direction and pane size an overview limit was measured for. */
+  private overviewKey(payload: GraphPayload): string {
+    const v = this.viewport.getBoundingClientRect();
+    return `${payload.uri} ${this.state.direction} ${Math.round(v.width)}x${Math.round(v.height)}`;
   }
 
   private stepsCache = new WeakMap<GraphPayload, GraphPayload['steps']>();
