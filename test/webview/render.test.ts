@@ -617,6 +617,31 @@ describe('overview, focus and find in chromium', () => {
     });
   }
 
+  it('offers the steps view when an expanded graph is zoomed out below legible task labels, and not at 100 %', async () => {
+    const p = makePayload(300);
+    const wp = await openWebview(browser, server, { state: allExpanded(p) });
+    try {
+      const r = await wp.renderPayload(p);
+      assert.equal(r.nodes, 300);
+      const hint = wp.page.getByRole('button', { name: /Labels too small/ });
+      assert.equal(await hint.isVisible(), false, 'labels are legible at 100 %');
+      await wp.page.locator('.pm-viewport').focus();
+      for (let i = 0; i < 8; i++) await wp.page.keyboard.press('-');
+      const zoom = await wp.page.evaluate(() => {
+        const m = /scale\(([\d.]+)\)/.exec(document.querySelector<HTMLElement>('.pm-canvas')!.style.transform);
+        return m ? Number(m[1]) : NaN;
+      });
+      assert.ok(zoom * 13 < 7, `zoomed out to ${zoom}`);
+      assert.equal(await hint.isVisible(), true, 'the steps view is offered');
+      const collapsed = await wp.waitForRender(() => hint.click());
+      assert.equal(collapsed.nodes, 0, 'no task node drawn');
+      assert.ok((await wp.page.locator('.pm-canvas svg g.node.pm-group-node').count()) >= 2);
+      assert.deepEqual(wp.errors, []);
+    } finally {
+      await wp.close();
+    }
+  });
+
   it('Fit fits 1,000 tasks into the view (a deep plan: about 1,000 ranks)', async () => {
     const p = generatedPayload(1000);
     const wp = await openWebview(browser, server, { state: allExpanded(p) });

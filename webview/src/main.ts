@@ -24,6 +24,8 @@ const COLLAPSE_MIN = 40;
 const LEGIBLE_ZOOM = 0.6;
 /** Smallest on-screen text size (px) of the fitted overview: below it, fewer groups are shown. */
 const LEGIBLE_OVERVIEW_PX = 10;
+/** On-screen size (px) of task labels below which the expanded graph offers its steps instead. */
+const LEGIBLE_TASK_PX = 7;
 /** Default depth of the focus view (dependency steps each way). */
 const FOCUS_DEPTH = 2;
 
@@ -270,6 +272,7 @@ class GraphApp {
     this.panzoom.afterChange = () => {
       this.minimap.redraw();
       this.placeRing();
+      this.updateStepsHint();
     };
     this.syncToolbar();
 
@@ -611,6 +614,32 @@ class GraphApp {
     this.updateState({ expanded: [...expanded] }, true);
   }
 
+  /** Offered when task labels are zoomed out below a legible size: the steps view instead. */
+  private readonly stepsHint = (() => {
+    const b = h('button', { className: 'pm-crumb', text: 'Labels too small \u2013 show steps', title: 'Draw every step as one node', attrs: { type: 'button' } });
+    b.hidden = true;
+    b.addEventListener('click', () => this.updateState({ expanded: [] }, true));
+    return b;
+  })();
+
+  /** Shows the steps offer while an expanded overview's task labels are drawn below a legible size. */
+  private updateStepsHint(): void {
+    const payload = this.payload;
+    const r = this.rendered;
+    const tooSmall = this.panzoom.transform.zoom * themeFont(this.theme).size < LEGIBLE_TASK_PX;
+    this.stepsHint.hidden = !(
+      tooSmall &&
+      payload &&
+      r?.svg &&
+      this.shownMode === 'overview' &&
+      r.nodes.size > 0 &&
+      this.overviewSteps(payload).length >= 2 &&
+      payload.nodes.length > COLLAPSE_MIN &&
+      !this.state.filter.trim() &&
+      !this.fitsLegibly(payload)
+    );
+  }
+
   /** The breadcrumb: Overview > focus task (depth - n +), or the expanded steps. */
   private updateCrumbs(payload: GraphPayload, result: RenderedGraph): void {
     const items: HTMLElement[] = [];
@@ -642,7 +671,8 @@ class GraphApp {
         items.push(sepEl(), link(`Focus on ${this.highlighted}`, 'Show the neighbourhood of the task under the cursor', () => this.updateState({ mode: 'focus' }, true)));
       }
     }
-    this.crumbs.replaceChildren(...items);
+    this.crumbs.replaceChildren(...items, this.stepsHint);
+    this.updateStepsHint();
   }
 
   /** Find: centres the next (or previous) match and highlights it. */
