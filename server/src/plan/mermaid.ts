@@ -313,6 +313,10 @@ class FlowchartParser {
       const c = s.charCodeAt(p);
       if (isAliasCore(c) || isAliasPunct(c) || c === COMMA) {
         p++;
+      } else if (c === AMP && p > start) {
+        // mermaid's NODE_STRING includes `&`: only a `&` that starts a token separates nodes
+        // (`A & B`, `A &B`); `T&[x]` is the node "T&".
+        p++;
       } else if (c === COLON) {
         if (this.isTripleColon(p)) break;
         p++;
@@ -751,7 +755,7 @@ class FlowchartParser {
         let p = this.pos + 3;
         while (p < this.n) {
           const ch = this.s.charCodeAt(p);
-          if (isAliasCore(ch)) p++;
+          if (isAliasCore(ch) || (ch === AMP && p > this.pos + 3)) p++;
           else if (ch === DASH) {
             const next = this.s.charCodeAt(p + 1);
             if (next === DASH || next === GT || next === DOT) break;
