@@ -83,7 +83,11 @@ export class PlanDocument {
       // Definitions made outside a reparsed stretch still resolve its references.
       const definitions = definitionsOf(this.blocks);
       const ctx = { taskIdPattern: this.taskIdPattern, definitions };
-      const result = updateBlocks(this.blocks, oldText, newText, { start, end, text: edit.text }, ctx, maxSyncParse);
+      const result = frontMatterChanged(oldText, newText, start)
+        ? newText.length > maxSyncParse
+          ? undefined
+          : { blocks: parseBlocks(newText, 0, newText.length, { taskIdPattern: this.taskIdPattern }), kind: 'full' as const }
+        : updateBlocks(this.blocks, oldText, newText, { start, end, text: edit.text }, ctx, maxSyncParse);
       if (!result) {
         parsed = false;
         continue;
@@ -156,6 +160,30 @@ export class PlanDocument {
 }
 
 /** Parses a whole text into a Plan (CLI, tests). */
+/**
+ * The end of the YAML front matter that opens `text` (`---` lines around it, as
+ * remark-frontmatter reads it), or -1 when there is none.
+ */
+function frontMatterEnd(text: string): number {
+  const open = /^---[ \t]*\r?\n/.exec(text);
+  if (!open) return -1;
+  const close = /^---[ \t]*$/m.exec(text.slice(open[0].length));
+  return close ? open[0].length + close.index + close[0].length : -1;
+}
+
+/**
+ * True when an edit at `start` changes whether or where the front matter ends: front matter
+ * is read only by a parse from the document start, and a closing `---` anywhere below can make
+ * or unmake it, so such an edit needs a parse of the whole text.
+ */
+function frontMatterChanged(oldText: string, newText: string, start: number): boolean {
+  if (!oldText.startsWith('---') && !newText.startsWith('---')) return false;
+  const before = frontMatterEnd(oldText);
+  const after = frontMatterEnd(newText);
+  if (before === -1 && after === -1) return false;
+  return before !== after || start <= before;
+}
+
 export function parsePlan(text: string, options: PlanDocumentOptions & { uri?: string; version?: number } = {}): Plan {
   return new PlanDocument(options.uri ?? 'untitled:plan.md', text, options.version ?? 0, options).plan;
 }

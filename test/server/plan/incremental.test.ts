@@ -179,3 +179,14 @@ test('Enter at the end of a row mid-table splits the table on the fast path; `|`
   const at = crlf.indexOf('\r\n', rowStart(crlf, 'TASK_012'));
   onFastPath(crlf, [{ start: at, end: at, text: '\r\n' }], 'split with CRLF');
 });
+
+test('front matter: an edit that unmakes or makes it equals a full parse', () => {
+  const text = fs.readFileSync(path.join(__dirname, '../../fixtures/kinds/spec-kit/specs/003-shelf-sync/tasks.md'), 'utf8');
+  // Deleting across the closing `---`: the front matter now runs to the next `---` line below.
+  editAndCompare(text, 15, 55, '');
+  // Typing a closing `---` far below a `---` that opened nothing.
+  const opened = '---\ntitle: x\n\n# Tasks\n\n- [ ] T001 Set up\n\nText\n';
+  editAndCompare(opened, opened.indexOf('Text'), opened.indexOf('Text'), '---\n');
+  // An edit inside the front matter that keeps it.
+  editAndCompare(text, 8, 8, 'x');
+});
