@@ -12,29 +12,10 @@
 // all match. A heading that matches no section but is a few letters away from one's name
 // ("## Risk Mitgation") is "near" it: diagnostics suggest the name instead of saying it is missing.
 
-/** The template's ## sections, in template order. */
-export const TEMPLATE_SECTION_NAMES: readonly string[] = [
-  'Overview',
-  'Objectives',
-  'Technical Strategy',
-  'Technology Stack',
-  'Database Design',
-  'API Design',
-  'Implementation Sequence',
-  'Task Breakdown with Dependencies',
-  'Code Standards for This Phase',
-  'Error Handling Strategy',
-  'Security Considerations',
-  'Testing Strategy',
-  'Performance Considerations',
-  'Monitoring & Logging',
-  'Deployment Strategy',
-  'Rollback Plan',
-  'Risk Mitigation',
-  'Documentation Requirements',
-  'Success Criteria',
-  'Review Checklist',
-];
+import { DEFAULT_REQUIRED_SECTIONS } from '../../../shared/settings';
+
+/** The template's ## sections, in template order (the default of planmark.requiredSections). */
+export const TEMPLATE_SECTION_NAMES: readonly string[] = DEFAULT_REQUIRED_SECTIONS;
 
 /** The template's ### sub-sections: inside a code block, such a heading means the fence was never closed. */
 export const TEMPLATE_SUBSECTION_NAMES: readonly string[] = [
