@@ -31,6 +31,8 @@ export class OpenDocument {
   private parsing: Promise<void> | undefined;
   private queued: TextEdit[] = [];
   private generation = 0;
+  /** The line index of the text, for changes given by range: built once, then kept edit by edit. */
+  private lineIndex: LineIndex | undefined;
   /** The UTF-8 size of the text, computed on demand and dropped on every change. */
   private bytes: number | undefined;
 
@@ -126,13 +128,16 @@ export class OpenDocument {
       let edit: TextEdit;
       if (!('range' in change) || !change.range) {
         edit = { start: 0, end: text.length, text: change.text };
+        this.textValue = change.text;
+        this.lineIndex = undefined;
       } else {
-        const lines = new LineIndex(text);
+        const lines = (this.lineIndex ??= new LineIndex(text));
         const start = lines.offsetAt(change.range.start);
         const end = Math.max(start, lines.offsetAt(change.range.end));
         edit = { start, end, text: change.text };
+        this.textValue = text.slice(0, start) + edit.text + text.slice(end);
+        this.lineIndex = lines.withEdit(start, end, edit.text.length, this.textValue);
       }
-      this.textValue = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
       this.bytes = undefined;
       edits.push(edit);
     }

@@ -1,7 +1,7 @@
 // Hover on a task ID: its dependencies, dependents, hours, step or phase and progress; on a
 // Kiro requirement reference, the requirement from requirements.md.
 import type { Hover, Position } from 'vscode-languageserver-types';
-import { dependencyGraph, mentionAt, planProgress, stepsByTask, type Plan, type RequirementIndex, type TaskRef } from '../plan';
+import { mentionAt, neighboursOf, planProgress, stepsOfTask, type Plan, type RequirementIndex, type TaskRef } from '../plan';
 import { lineLabel, toRange } from './util';
 
 function list(ids: string[] | undefined): string {
@@ -15,9 +15,10 @@ const STATUS_TEXT = { todo: 'open', 'in-progress': 'in progress', done: 'done' }
 
 /** Markdown describing a task, shared by hover and completion items. */
 export function describeTask(plan: Plan, id: string): string {
-  const graph = dependencyGraph(plan);
+  // One task's neighbours and steps, not the whole plan's maps: hover follows every keystroke.
+  const neighbours = neighboursOf(plan, id);
   const task = plan.taskById.get(id);
-  const steps = (stepsByTask(plan).get(id) ?? []).map((i) => plan.steps[i].title);
+  const steps = stepsOfTask(plan, id).map((i) => plan.steps[i].title);
   const isTemplate = plan.kind === 'template';
   const missing = isTemplate ? ' (no row in the task table)' : ' (no task line defines it)';
   const lines = [`**${id}**${task ? '' : missing}`, ''];
@@ -31,8 +32,8 @@ export function describeTask(plan: Plan, id: string): string {
   if (task?.parallel) lines.push('- Parallel: [P], may run alongside the other [P] tasks of its phase');
   if (task?.story) lines.push(`- User story: ${task.story}`);
   if (task?.optional) lines.push('- Optional task');
-  lines.push(`- Depends on: ${list(graph.prerequisites.get(id))}`);
-  lines.push(`- Needed by: ${list(graph.dependents.get(id))}`);
+  lines.push(`- Depends on: ${list(neighbours.prerequisites)}`);
+  lines.push(`- Needed by: ${list(neighbours.dependents)}`);
   lines.push(`- ${isTemplate ? 'Step' : 'Phase'}: ${steps.length ? steps.join(', ') : plan.steps.length || !isTemplate ? 'none' : NO_STEPS}`);
   if (task?.requirements?.length) lines.push(`- Requirements: ${list([...new Set(task.requirements.map((r) => r.id))])}`);
   if (task) lines.push(`- Defined on ${lineLabel(plan, task.idSpan.start)}`);

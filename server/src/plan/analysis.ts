@@ -55,6 +55,23 @@ export function dependencyGraph(plan: Plan): DependencyGraph {
   return graph;
 }
 
+/**
+ * The prerequisites and dependents of one task, as dependencyGraph lists them: from the graph
+ * when it is already built for this plan, else by one pass over the edges (no whole-plan maps),
+ * for what one request asks right after an edit (hover).
+ */
+export function neighboursOf(plan: Plan, id: string): { prerequisites: string[]; dependents: string[] } {
+  const graph = graphCache.get(plan);
+  if (graph) return { prerequisites: graph.prerequisites.get(id) ?? [], dependents: graph.dependents.get(id) ?? [] };
+  const prerequisites: string[] = [];
+  const dependents: string[] = [];
+  for (const e of plan.edges) {
+    if (e.to === id && !prerequisites.includes(e.from)) prerequisites.push(e.from);
+    if (e.from === id && !dependents.includes(e.to)) dependents.push(e.to);
+  }
+  return { prerequisites, dependents };
+}
+
 function push(map: Map<string, string[]>, key: string, value: string) {
   const list = map.get(key);
   if (list) list.push(value);
@@ -290,6 +307,17 @@ export function stepsByTask(plan: Plan): Map<string, number[]> {
     }
   });
   return map;
+}
+
+/** The steps that list one task, in order (stepsByTask for one ID, without the whole map). */
+export function stepsOfTask(plan: Plan, id: string): number[] {
+  const cached = stepsCache.get(plan);
+  if (cached) return cached.get(id) ?? [];
+  const out: number[] = [];
+  plan.steps.forEach((step, i) => {
+    if (step.tasks.some((t) => t.id === id)) out.push(i);
+  });
+  return out;
 }
 
 /** The task ID under an offset, if any. */

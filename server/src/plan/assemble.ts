@@ -1,7 +1,7 @@
 // Blocks with relative facts -> the absolute Plan model. Linear in the number of facts; no
 // Markdown parsing happens here, so it is cheap enough to run after every edit.
 import type { Block } from './blocks';
-import type { ListItemFacts, RowFacts } from './facts';
+import type { BlockFacts, ListItemFacts, RowFacts } from './facts';
 import { readListKind } from './kinds/listTasks';
 import { parseStatusText } from './progress';
 import { findTaskIds, isUnestimated, parseHours, taskIdRegExp } from './facts';
@@ -62,16 +62,62 @@ function shiftFlowchart(chart: MermaidFlowchart, base: number): MermaidFlowchart
   };
 }
 
-// Absolute objects built from immutable facts, reused while the facts sit at the same offset:
-// an edit then re-creates only what it touched or moved, not the whole plan.
-const absoluteCache = new WeakMap<object, { base: number; tag: number; value: unknown }>();
+// Absolute objects built from immutable facts, reused across versions: an object whose facts
+// sit where they sat is returned as is; one whose facts moved (an edit above it) gets its spans
+// moved in place rather than being built again, so an edit costs the blocks it touched plus one
+// addition per span after it, not a new object per row. Each cached object keeps the list of its
+// own span objects (shared ones once) for that.
+//
+// Moving in place means a Plan of an earlier version sees its spans move too: a Plan is read
+// only until the next version of its document is assembled (every feature reads the model of
+// the current version, synchronously), never after.
+const absoluteCache = new WeakMap<object, { base: number; tag: number; value: unknown; spans: Span[]; assembly: number }>();
+/** Incremented per assemblePlan: facts met twice in one plan never share (or move) an object. */
+let assemblyCount = 0;
 
-function cached<T>(key: object, base: number, build: () => T, tag = 0): T {
+function cached<T>(key: object, base: number, build: () => T, spansOf: (value: T) => Span[], tag = 0): T {
   const hit = absoluteCache.get(key);
-  if (hit && hit.base === base && hit.tag === tag) return hit.value as T;
+  if (hit && hit.tag === tag) {
+    if (hit.base === base) {
+      hit.assembly = assemblyCount;
+      return hit.value as T;
+    }
+    if (hit.assembly !== assemblyCount) {
+      const delta = base - hit.base;
+      for (const span of hit.spans) {
+        span.start += delta;
+        span.end += delta;
+      }
+      hit.base = base;
+      hit.assembly = assemblyCount;
+      return hit.value as T;
+    }
+  }
   const value = build();
-  absoluteCache.set(key, { base, tag, value });
+  absoluteCache.set(key, { base, tag, value, spans: spansOf(value), assembly: assemblyCount });
   return value;
+}
+
+function rowSpans(abs: AbsoluteRow): Span[] {
+  // The task's spans are the row's, its cells' and its mentions' objects.
+  const spans = [abs.row.span];
+  for (const c of abs.row.cells) spans.push(c.span);
+  for (const m of abs.mentions) spans.push(m.span);
+  for (const p of abs.placeholders) spans.push(p.span);
+  return spans;
+}
+
+function flowchartSpans(chart: MermaidFlowchart): Span[] {
+  const spans: Span[] = [];
+  for (const n of chart.nodes) {
+    spans.push(n.aliasSpan);
+    if (n.labelSpan) spans.push(n.labelSpan);
+    if (n.taskIdSpan) spans.push(n.taskIdSpan);
+  }
+  for (const e of chart.edges) spans.push(e.fromSpan, e.toSpan, e.span);
+  for (const o of chart.aliasOccurrences) spans.push(o.span);
+  for (const p of chart.problems) spans.push(p.span);
+  return spans;
 }
 
 interface AbsoluteRow {
@@ -114,7 +160,76 @@ function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number, section: 
       };
     }
     return { row, task, mentions, placeholders };
-  }, tableIndex * 1e6 + section + 1);
+  }, rowSpans, tableIndex * 1e6 + section + 1);
+}
+
+interface AbsoluteBlock {
+  fields: Field[];
+  mentions: TaskMention[];
+  placeholders: Placeholder[];
+  directives: DisableDirective[];
+}
+
+const NO_BLOCK_FACTS: AbsoluteBlock = { fields: [], mentions: [], placeholders: [], directives: [] };
+
+/** The block's own fields, mentions, placeholders and directives at `base` (rows and code apart). */
+function absoluteBlock(f: BlockFacts, base: number): AbsoluteBlock {
+  if (f.fields.length + f.mentions.length + f.placeholders.length + f.directives.length === 0) return NO_BLOCK_FACTS;
+  return cached(
+    f,
+    base,
+    () => ({
+      fields: f.fields.map((field) => shiftField(field, base)),
+      mentions: f.mentions.map((m) => ({ id: m.id, span: at(m.span, base), kind: m.kind })),
+      placeholders: f.placeholders.map((p) => ({ text: p.text, span: at(p.span, base) })),
+      directives: f.directives.map((d) => ({ kind: d.kind, codes: d.codes, span: at(d.span, base) })),
+    }),
+    (abs) => {
+      const spans: Span[] = [];
+      for (const field of abs.fields) spans.push(field.keySpan, field.valueSpan, field.lineSpan);
+      for (const m of abs.mentions) spans.push(m.span);
+      for (const p of abs.placeholders) spans.push(p.span);
+      for (const d of abs.directives) spans.push(d.span);
+      return spans;
+    },
+  );
+}
+
+/**
+ * What a flowchart of the task graph states: its dependency edges between tasks, and its task
+ * mentions. Kept per (absolute, cached) flowchart object, whose spans these share.
+ */
+const chartGraphs = new WeakMap<MermaidFlowchart, { edges: DependencyEdge[]; mentions: TaskMention[] }>();
+
+function chartGraph(chart: MermaidFlowchart): { edges: DependencyEdge[]; mentions: TaskMention[] } {
+  let graph = chartGraphs.get(chart);
+  if (graph) return graph;
+  graph = { edges: [], mentions: [] };
+  const taskOf = new Map<string, string>();
+  for (const n of chart.nodes) if (n.taskId) taskOf.set(n.alias, n.taskId);
+  for (const e of chart.edges) {
+    const from = taskOf.get(e.from);
+    const to = taskOf.get(e.to);
+    if (from && to && e.kind !== 'invisible') graph.edges.push({ from, to, span: e.span, source: 'mermaid' });
+  }
+  const occurrences = new Map<string, Span[]>();
+  for (const o of chart.aliasOccurrences) {
+    const list = occurrences.get(o.alias);
+    if (list) list.push(o.span);
+    else occurrences.set(o.alias, [o.span]);
+  }
+  for (const n of chart.nodes) {
+    if (!n.taskId) continue;
+    // A bare ID is written at every use of its alias; a label names the task once. Both can
+    // hold for one node (TASK_001[TASK_001: Schema]).
+    const aliasSpans = n.alias === n.taskId ? occurrences.get(n.alias) ?? [] : [];
+    for (const span of aliasSpans) graph.mentions.push({ id: n.taskId, span, kind: 'mermaid' });
+    if (n.taskIdSpan && !aliasSpans.some((s) => s.start === n.taskIdSpan!.start)) {
+      graph.mentions.push({ id: n.taskId, span: n.taskIdSpan, kind: 'mermaid' });
+    }
+  }
+  chartGraphs.set(chart, graph);
+  return graph;
 }
 
 function normalizeTitle(title: string): string {
@@ -130,7 +245,10 @@ export function assemblePlan(
   kind: PlanKind = 'template',
   /** The pattern of the plan's own task IDs (Plan.taskIdRegExp); the extraction pattern by default. */
   idPattern: string = taskIdPattern,
+  /** The line index of `text`, when the caller keeps one. */
+  lines: LineIndex = new LineIndex(text),
 ): Plan {
+  assemblyCount++;
   const sections: Section[] = [];
   const tables: Table[] = [];
   const tasks: TaskDefinition[] = [];
@@ -173,11 +291,12 @@ export function assemblePlan(
       current = index;
       if (!title) title = { text: f.heading.title, span: at(f.heading.titleSpan, base) };
     }
-    for (const field of f.fields) fields.push({ field: shiftField(field, base), section: current });
+    const abs = absoluteBlock(f, base);
+    for (const field of abs.fields) fields.push({ field, section: current });
     for (const item of f.checklist) checklists.push({ checked: item.checked, span: at(item.span, base), section: current });
     if (f.listItems && kind !== 'template') for (const item of f.listItems) listItems.push({ checked: item.checked, span: at(item.span, base) });
-    for (const p of f.placeholders) placeholders.push({ text: p.text, span: at(p.span, base) });
-    for (const d of f.directives) directives.push({ kind: d.kind, codes: d.codes, span: at(d.span, base) });
+    for (const p of abs.placeholders) placeholders.push(p);
+    for (const d of abs.directives) directives.push(d);
     if (f.table) {
       const t = f.table;
       const tableIndex = tables.length;
@@ -214,14 +333,13 @@ export function assemblePlan(
         mermaid.push({
           span: { start: block.start, end: block.end },
           contentStart: base + c.contentStart,
-          flowchart: cached(c.flowchart, base + c.contentStart, () => shiftFlowchart(c.flowchart!, base + c.contentStart)),
+          flowchart: cached(c.flowchart, base + c.contentStart, () => shiftFlowchart(c.flowchart!, base + c.contentStart), flowchartSpans),
           section: current,
         });
       }
     }
-    for (const m of f.mentions) {
-      const mention: TaskMention = { id: m.id, span: at(m.span, base), kind: m.kind };
-      if (m.kind === 'text') textMentions.push(mention);
+    for (const mention of abs.mentions) {
+      if (mention.kind === 'text') textMentions.push(mention);
       else mentions.push(mention);
     }
   }
@@ -346,30 +464,9 @@ export function assemblePlan(
   for (const t of tasks) for (const d of t.dependsOn) edges.push({ from: d.id, to: t.id, span: d.span, source: 'table' });
   if (list) for (const e of list.edges) edges.push(e);
   for (const block of graphBlocks) {
-    const chart = block.flowchart!;
-    const taskOf = new Map<string, string>();
-    for (const n of chart.nodes) if (n.taskId) taskOf.set(n.alias, n.taskId);
-    for (const e of chart.edges) {
-      const from = taskOf.get(e.from);
-      const to = taskOf.get(e.to);
-      if (from && to && e.kind !== 'invisible') edges.push({ from, to, span: e.span, source: 'mermaid' });
-    }
-    const occurrences = new Map<string, Span[]>();
-    for (const o of chart.aliasOccurrences) {
-      const list = occurrences.get(o.alias);
-      if (list) list.push(o.span);
-      else occurrences.set(o.alias, [o.span]);
-    }
-    for (const n of chart.nodes) {
-      if (!n.taskId) continue;
-      // A bare ID is written at every use of its alias; a label names the task once. Both can
-      // hold for one node (TASK_001[TASK_001: Schema]).
-      const aliasSpans = n.alias === n.taskId ? occurrences.get(n.alias) ?? [] : [];
-      for (const span of aliasSpans) mentions.push({ id: n.taskId, span, kind: 'mermaid' });
-      if (n.taskIdSpan && !aliasSpans.some((s) => s.start === n.taskIdSpan!.start)) {
-        mentions.push({ id: n.taskId, span: n.taskIdSpan, kind: 'mermaid' });
-      }
-    }
+    const graph = chartGraph(block.flowchart!);
+    for (const e of graph.edges) edges.push(e);
+    for (const m of graph.mentions) mentions.push(m);
   }
   mentions.sort((a, b) => a.span.start - b.span.start);
   placeholders.sort((a, b) => a.span.start - b.span.start);
@@ -381,7 +478,7 @@ export function assemblePlan(
     uri,
     version,
     text,
-    lines: new LineIndex(text),
+    lines,
     title,
     sections,
     metadata,
@@ -475,8 +572,20 @@ function insideMention(list: TaskMention[], offset: number): boolean {
   return false;
 }
 
-/** Field keys as the template spells them, whatever the case. */
+/** Field keys as the template spells them, whatever the case (memoized: asked per field per assembly). */
 function canonicalKey(key: string): string {
+  let canonical = canonicalKeys.get(key);
+  if (canonical === undefined) {
+    if (canonicalKeys.size >= 10_000) canonicalKeys.clear();
+    canonical = computeCanonicalKey(key);
+    canonicalKeys.set(key, canonical);
+  }
+  return canonical;
+}
+
+const canonicalKeys = new Map<string, string>();
+
+function computeCanonicalKey(key: string): string {
   const k = key.trim().replace(/[*_`]/g, '').replace(/:\s*$/, '').replace(/\s+/g, ' ').toLowerCase();
   if (/^(?:tasks?|task ids?)$/.test(k)) return 'Tasks';
   if (k === 'reviewer') return 'Reviewed By';

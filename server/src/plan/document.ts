@@ -3,6 +3,7 @@
 import { assemblePlan } from './assemble';
 import { changedLabels, definitionsOf, parseBlocks, resolveReferences, updateBlocks, type Block, type TextEdit, type UpdateKind } from './blocks';
 import { KIRO_ID_PATTERN } from './kinds/kiro';
+import { LineIndex } from './lineIndex';
 import { SPEC_KIT_ID_PATTERN } from './kinds/specKit';
 import { DEFAULT_TASK_ID_PATTERN, type Plan, type PlanKind } from './types';
 
@@ -35,6 +36,8 @@ export function idPattern(options: PlanDocumentOptions): string {
 export class PlanDocument {
   private blocks: Block[];
   private cached: Plan | undefined;
+  /** The line index of the text, kept edit by edit once a plan has been assembled. */
+  private lineIndex: LineIndex | undefined;
   private readonly taskIdPattern: string;
   readonly kind: PlanKind;
   private readonly idPattern: string;
@@ -79,6 +82,7 @@ export class PlanDocument {
       const oldText = this.textValue;
       const newText = oldText.slice(0, start) + edit.text + oldText.slice(end);
       this.textValue = newText;
+      this.lineIndex = this.lineIndex?.withEdit(start, end, edit.text.length, newText);
       if (!parsed) continue;
       // Definitions made outside a reparsed stretch still resolve its references.
       const definitions = definitionsOf(this.blocks);
@@ -139,6 +143,7 @@ export class PlanDocument {
   /** Replaces the whole text (a full-sync client, or a reload). */
   setText(text: string, version: number): void {
     this.textValue = text;
+    this.lineIndex = undefined;
     this.versionValue = version;
     this.blocks = parseBlocks(text, 0, text.length, { taskIdPattern: this.taskIdPattern });
     this.lastUpdate = 'full';
@@ -148,7 +153,8 @@ export class PlanDocument {
   get plan(): Plan {
     if (this.stale) throw new Error('PlanDocument: the model is being reparsed; wait for setBlocks');
     if (!this.cached) {
-      this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern, this.kind, this.idPattern);
+      this.lineIndex ??= new LineIndex(this.textValue);
+      this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern, this.kind, this.idPattern, this.lineIndex);
     }
     return this.cached;
   }

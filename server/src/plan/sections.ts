@@ -60,6 +60,19 @@ const MAX_KEY_INPUT = 300;
  * punctuation or markup, no leading numbering, "and"/"&" dropped, single spaces.
  */
 export function sectionWords(heading: string): string {
+  // Memoized: every assembly and every diagnostics pass asks again for each heading of the plan.
+  let words = sectionWordsMemo.get(heading);
+  if (words === undefined) {
+    if (sectionWordsMemo.size >= 10_000) sectionWordsMemo.clear();
+    words = computeSectionWords(heading);
+    sectionWordsMemo.set(heading, words);
+  }
+  return words;
+}
+
+const sectionWordsMemo = new Map<string, string>();
+
+function computeSectionWords(heading: string): string {
   let text = heading.length > MAX_KEY_INPUT ? heading.slice(0, MAX_KEY_INPUT) : heading;
   text = text.normalize('NFKC').toLowerCase();
   // Everything that is not a letter, digit or blank separates words (emoji, ":", "&", "(", "/"...).
