@@ -302,7 +302,7 @@ export function startServer(connection: Connection, parserScript?: string): void
       const plan = await planOf(p.textDocument.uri);
       if (!plan) return null;
       throwIfCancelled(token);
-      return workspace ? workspace.references(plan, p.position, p.context.includeDeclaration) : findReferences(plan, p.position, p.context.includeDeclaration);
+      return workspace ? workspace.references(plan, p.position, p.context.includeDeclaration, token) : findReferences(plan, p.position, p.context.includeDeclaration);
     }),
   );
   connection.onPrepareRename(
@@ -316,7 +316,7 @@ export function startServer(connection: Connection, parserScript?: string): void
       const plan = await planOf(p.textDocument.uri);
       if (!plan) return null;
       throwIfCancelled(token);
-      return (await workspace?.rename(plan, p.position, p.newName)) ?? renameTask(plan, p.position, p.newName);
+      return (await workspace?.rename(plan, p.position, p.newName, token)) ?? renameTask(plan, p.position, p.newName);
     }),
   );
   connection.onHover(
@@ -357,8 +357,8 @@ export function startServer(connection: Connection, parserScript?: string): void
       const plan = await analysedPlanOf(p.uri);
       if (!plan) return null;
       throwIfCancelled(token);
-      const graph = buildTaskGraph(plan, workspace ? workspace.diagnosticsFor(plan, diagnosticsOf(plan)) : diagnosticsOf(plan));
-      return workspace ? workspace.markExternalNodes(plan, graph) : graph;
+      const graph = buildTaskGraph(plan, workspace ? await workspace.diagnosticsForRequest(plan, diagnosticsOf(plan), token) : diagnosticsOf(plan));
+      return workspace ? workspace.markExternalNodes(plan, graph, token) : graph;
     }),
   );
   connection.onRequest(

@@ -34,12 +34,14 @@ import { findReferences } from './features/references';
 import { renameTask } from './features/rename';
 import { timelineGantt } from './features/timeline';
 import { toRange } from './features/util';
-import { workspaceSymbols } from './features/workspaceSymbols';
+import { workspaceSymbolSteps } from './features/workspaceSymbols';
+import { runCancellable, throwIfCancelled } from './cancellation';
 import { mentionAt, type Plan } from './plan';
 import { crossPlanRefAt, crossPlanRefs } from './plan/crossPlanRefs';
-import { crossPlanFindings, plansOfPhase } from './workspace/crossPlan';
+import { crossPlanFindings, crossPlanFindingSteps, plansOfPhase } from './workspace/crossPlan';
 import { findingsToDiagnostics, mergeDiagnostics } from './workspace/findings';
 import { WorkspaceIndex } from './workspace/index';
+import { runToEnd } from './workspace/steps';
 import { byPhase, planLabel, summarisePlan, withoutCrossPlanFindings } from './workspace/summary';
 
 export interface WorkspaceServerDeps {
@@ -165,10 +167,7 @@ export class WorkspaceServer {
         else void this.index.refreshFile(change.uri);
       }
     });
-    connection.onWorkspaceSymbol((params, token) => {
-      if (token.isCancellationRequested) return [];
-      return workspaceSymbols(this.index.plans(), params.query);
-    });
+    connection.onWorkspaceSymbol((params, token) => runCancellable(workspaceSymbolSteps(this.index.plans(), params.query), token));
     connection.onRequest(WorkspacePlansRequest.method, (_params: unknown, token: CancellationToken) => this.workspacePlans(token));
     connection.onRequest(TimelineRequest.method, (): TimelineResult => {
       const plans = this.index.plans();
@@ -205,11 +204,20 @@ export class WorkspaceServer {
    * references) and the workspace's findings about it. Updates the index with the plan.
    */
   diagnosticsFor(plan: Plan, own: Diagnostic[]): Diagnostic[] {
+    return runToEnd(this.diagnosticSteps(plan, own));
+  }
+
+  /** diagnosticsFor in a request the client may cancel (the task graph). */
+  diagnosticsForRequest(plan: Plan, own: Diagnostic[], token: CancellationToken): Promise<Diagnostic[]> {
+    return runCancellable(this.diagnosticSteps(plan, own), token);
+  }
+
+  private *diagnosticSteps(plan: Plan, own: Diagnostic[]): Generator<void, Diagnostic[]> {
     const settings = this.deps.settings();
     const filtered = withoutCrossPlanFindings(plan, own, settings);
     this.index.setOpen(summarisePlan(plan, filtered, settings, plan.version));
     if (!this.firstScanDone) return filtered;
-    const findings = crossPlanFindings(this.index.plans(), settings, plan.uri);
+    const findings = yield* crossPlanFindingSteps(this.index.plans(), settings, plan.uri);
     this.published.set(plan.uri, JSON.stringify(findings));
     return mergeDiagnostics(filtered, findingsToDiagnostics(findings, settings, plan));
   }
@@ -220,10 +228,11 @@ export class WorkspaceServer {
     this.index.closeOpen(uri);
   }
 
-  workspacePlans(token?: CancellationToken): WorkspacePlansResult {
+  /** The Plans view: every plan with its problems, findings across plans included. */
+  async workspacePlans(token: CancellationToken): Promise<WorkspacePlansResult> {
     const settings = this.deps.settings();
     const plans = this.index.plans().sort(byPhase);
-    const findings = token?.isCancellationRequested ? [] : crossPlanFindings(plans, settings);
+    const findings = await runCancellable(crossPlanFindingSteps(plans, settings), token);
     const diagnostics = new Map<string, Diagnostic[]>();
     for (const f of findings) {
       const list = diagnostics.get(f.uri) ?? [];
@@ -273,21 +282,27 @@ export class WorkspaceServer {
     return self ? { plans: [self], task: mention.id, viaRef: false } : undefined;
   }
 
-  /** Cross-plan references to a task of one of `plans`, in every plan of the workspace. */
-  private refsTo(plans: WorkspacePlan[], task: string): Location[] {
+  /** Cross-plan references to a task of one of `plans`, in every plan of the workspace (steps: one plan each). */
+  private *refsTo(plans: WorkspacePlan[], task: string): Generator<void, Location[]> {
     const targets = new Set(plans.map((p) => p.uri));
+    const all = this.index.plans();
+    // Whether a phase names one of the targets, decided once per phase.
+    const namesTarget = new Map<string, boolean>();
     const out: Location[] = [];
-    for (const p of this.index.plans()) {
+    for (const p of all) {
+      yield;
       for (const ref of p.external) {
         if (ref.task !== task) continue;
-        if (plansOfPhase(this.index.plans(), ref.phase).some((t) => targets.has(t.uri))) out.push({ uri: p.uri, range: ref.taskRange });
+        let named = namesTarget.get(ref.phase);
+        if (named === undefined) namesTarget.set(ref.phase, (named = plansOfPhase(all, ref.phase).some((t) => targets.has(t.uri))));
+        if (named) out.push({ uri: p.uri, range: ref.taskRange });
       }
     }
     return out;
   }
 
   /** Find references, across plans: local ones plus cross-plan references to the task. */
-  async references(plan: Plan, position: Position, includeDeclaration: boolean): Promise<Location[]> {
+  async references(plan: Plan, position: Position, includeDeclaration: boolean, token: CancellationToken): Promise<Location[]> {
     const target = this.targetAt(plan, position);
     const settings = this.deps.settings();
     const ownRefs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
@@ -299,6 +314,7 @@ export class WorkspaceServer {
     const out: Location[] = [];
     for (const p of target.plans) {
       const model = p.uri === plan.uri ? plan : await this.modelOf(p.uri);
+      throwIfCancelled(token);
       if (!model) continue;
       const def = model.taskById.get(target.task);
       if (!def) continue;
@@ -309,12 +325,12 @@ export class WorkspaceServer {
         if (!refs.some((r) => r.taskSpan.start <= offset && offset < r.taskSpan.end)) out.push({ uri: p.uri, range: l.range });
       }
     }
-    out.push(...this.refsTo(target.plans, target.task));
+    out.push(...(await runCancellable(this.refsTo(target.plans, target.task), token)));
     return out;
   }
 
   /** Rename a task with its cross-plan references; undefined when the position names none. */
-  async rename(plan: Plan, position: Position, newName: string): Promise<WorkspaceEdit | undefined> {
+  async rename(plan: Plan, position: Position, newName: string, token: CancellationToken): Promise<WorkspaceEdit | undefined> {
     const target = this.targetAt(plan, position);
     if (!target) return undefined;
     if (target.plans.length !== 1) {
@@ -324,6 +340,7 @@ export class WorkspaceServer {
     const settings = this.deps.settings();
     const owner = target.plans[0];
     const model = owner.uri === plan.uri ? plan : await this.modelOf(owner.uri);
+    throwIfCancelled(token);
     const def = model?.taskById.get(target.task);
     if (!model || !def) return undefined;
     const edit = renameTask(model, model.lines.positionAt(def.idSpan.start), newName);
@@ -335,12 +352,16 @@ export class WorkspaceServer {
       return !ownRefs.some((r) => r.taskSpan.start <= offset && offset < r.taskSpan.end);
     });
     const changes: Record<string, { range: Location['range']; newText: string }[]> = { [owner.uri]: ownEdits };
-    for (const l of this.refsTo([owner], target.task)) (changes[l.uri] ??= []).push({ range: l.range, newText: newName.trim() });
+    for (const l of await runCancellable(this.refsTo([owner], target.task), token)) (changes[l.uri] ??= []).push({ range: l.range, newText: newName.trim() });
     return { changes };
   }
 
   /** Graph payload: tasks of other plans named by cross-plan dependencies become external nodes. */
-  markExternalNodes(plan: Plan, payload: GraphPayload): GraphPayload {
+  markExternalNodes(plan: Plan, payload: GraphPayload, token: CancellationToken): Promise<GraphPayload> {
+    return runCancellable(this.externalNodeSteps(plan, payload), token);
+  }
+
+  private *externalNodeSteps(plan: Plan, payload: GraphPayload): Generator<void, GraphPayload> {
     const settings = this.deps.settings();
     const refs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
     if (refs.length === 0) return payload;
@@ -348,6 +369,7 @@ export class WorkspaceServer {
     for (const node of payload.nodes) {
       const ref = byTask.get(node.id);
       if (!ref || plan.taskById.has(node.id)) continue;
+      yield;
       const resolved = this.resolve(ref.phase, ref.task).find((r) => r.range);
       node.external = {
         phase: ref.phase,

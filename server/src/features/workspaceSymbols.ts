@@ -3,6 +3,7 @@
 // index's summaries only.
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-types';
 import type { WorkspacePlan } from '../../../shared/protocol';
+import { runToEnd } from '../workspace/steps';
 import { byPhase, planLabel } from '../workspace/summary';
 
 /** Results beyond this are dropped; the editor asks again as the query narrows. */
@@ -26,11 +27,17 @@ export function matchesQuery(name: string, query: string): boolean {
 }
 
 export function workspaceSymbols(plans: WorkspacePlan[], query: string): SymbolInformation[] {
+  return runToEnd(workspaceSymbolSteps(plans, query));
+}
+
+/** workspaceSymbols as steps that yield between plans (the server cancels them, steps.ts). */
+export function* workspaceSymbolSteps(plans: WorkspacePlan[], query: string): Generator<void, SymbolInformation[]> {
   const out: SymbolInformation[] = [];
   const add = (symbol: SymbolInformation) => {
     if (out.length < MAX_WORKSPACE_SYMBOLS && matchesQuery(symbol.name, query)) out.push(symbol);
   };
   for (const plan of [...plans].sort(byPhase)) {
+    yield;
     const container = planLabel(plan);
     const planRange = plan.phase?.range ?? plan.steps[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     add({ name: container, kind: SymbolKind.File, location: { uri: plan.uri, range: planRange }, containerName: plan.title });

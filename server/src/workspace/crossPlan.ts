@@ -6,6 +6,7 @@ import type { WireRange, WorkspacePlan } from '../../../shared/protocol';
 import type { DiagnosticCode, PlanmarkSettings } from '../../../shared/settings';
 import { byPhase, isPlaceholder, phaseNumber, planLabel, planLabelWithFile } from './summary';
 import { parseDay, workingDaysBetween } from './schedule';
+import { runToEnd } from './steps';
 
 export interface Finding {
   uri: string;
@@ -38,7 +39,19 @@ export function plansOfPhase(plans: WorkspacePlan[], phase: string): WorkspacePl
  * the whole workspace: a finding on one plan may name another.
  */
 export function crossPlanFindings(plans: WorkspacePlan[], settings: PlanmarkSettings, only?: string): Finding[] {
+  return runToEnd(crossPlanFindingSteps(plans, settings, only));
+}
+
+/** crossPlanFindings as steps that yield between plans (the server cancels them, steps.ts). */
+export function* crossPlanFindingSteps(plans: WorkspacePlan[], settings: PlanmarkSettings, only?: string): Generator<void, Finding[]> {
   const out: Finding[] = [];
+  // The plans each phase a cross-plan reference names, looked up once per phase.
+  const ofPhase = new Map<string, WorkspacePlan[]>();
+  const plansNamed = (phase: string) => {
+    let found = ofPhase.get(phase);
+    if (!found) ofPhase.set(phase, (found = plansOfPhase(plans, phase)));
+    return found;
+  };
   const wanted = (p: WorkspacePlan) => only === undefined || p.uri === only;
   const sorted = [...plans].sort(byPhase);
 
@@ -84,6 +97,7 @@ export function crossPlanFindings(plans: WorkspacePlan[], settings: PlanmarkSett
   // A phase starting before the previous phase (the next lower phase number) ends.
   const numbered = sorted.filter((p) => phaseNumber(p) !== undefined);
   for (const p of numbered.filter(wanted)) {
+    yield;
     const start = p.targetStart ? parseDay(p.targetStart.value) : undefined;
     if (start === undefined) continue;
     const n = phaseNumber(p)!;
@@ -109,6 +123,7 @@ export function crossPlanFindings(plans: WorkspacePlan[], settings: PlanmarkSett
   }
 
   for (const p of sorted.filter(wanted)) {
+    yield;
     const created = p.created ? parseDay(p.created.value) : undefined;
     const start = p.targetStart ? parseDay(p.targetStart.value) : undefined;
     const end = p.targetEnd ? parseDay(p.targetEnd.value) : undefined;
@@ -146,7 +161,7 @@ export function crossPlanFindings(plans: WorkspacePlan[], settings: PlanmarkSett
 
     // Cross-plan dependencies.
     for (const ref of p.external) {
-      const targets = plansOfPhase(plans, ref.phase);
+      const targets = plansNamed(ref.phase);
       if (targets.length === 0) {
         out.push({
           uri: p.uri,
