@@ -8,9 +8,10 @@
 //                                    [--workspace-trust trusted|untrusted] [--viewport WxH]
 //                                    [--skip-untrusted]
 //
-// Without --suite it runs test/vscode/suite/ and then test/vscode/suite-untrusted/ (the same
-// extension in a workspace that is NOT trusted, in its own VS Code); the exit code is non-zero
-// when either fails. --suite <dir> runs that folder only. A suite folder may hold a
+// Without --suite it runs test/vscode/suite/, then test/vscode/suite-untrusted/ (the same
+// extension in a workspace that is NOT trusted, in its own VS Code) and test/vscode/suite-examples/
+// (examples/ as the workspace, as `npm start` opens it: the README's first picture); the exit
+// code is non-zero when any fails. --suite <dir> runs that folder only. A suite folder may hold a
 // vscode-test.json: {"workspaceTrust": "untrusted", "workspace": "<dir relative to the repo>"}
 // (suite-untrusted has one, so `--suite test/vscode/suite-untrusted` is untrusted by itself).
 //
@@ -39,7 +40,7 @@
 //   PLANMARK_WORKSPACE_TRUST    trusted|untrusted (as --workspace-trust; default: the suite's
 //                               vscode-test.json, else trusted)
 //   PLANMARK_VIEWPORT=WxH       browser viewport of the workbench (code-server; default 1440x900)
-//   PLANMARK_SKIP_UNTRUSTED=1   as --skip-untrusted: without --suite, run test/vscode/suite only
+//   PLANMARK_SKIP_UNTRUSTED=1   as --skip-untrusted: without --suite, leave suite-untrusted out
 // Every other variable of this process reaches the extension host (it is set on code-server).
 //
 // Suites can ask for screenshots and evaluate expressions in webview frames: see
@@ -57,8 +58,9 @@ import {
   ROOT, startCodeServer, waitHealthy, launchChromium, remoteUri, workbenchUrl, mkTempDir, which, sleep, TRUST_SETTINGS,
 } from './lib.mjs';
 
-/** The suite run after the main one when no --suite is given. */
+/** The suites run after the main one when no --suite is given. */
 const UNTRUSTED_SUITE_DIR = path.join(ROOT, 'test', 'vscode', 'suite-untrusted');
+const EXAMPLES_SUITE_DIR = path.join(ROOT, 'test', 'vscode', 'suite-examples');
 
 const require = createRequire(import.meta.url);
 const log = (...a) => console.error('[vscode-test]', ...a);
@@ -423,9 +425,11 @@ function summarize(text, code) {
 }
 
 // ---------------------------------------------------------------- main
-/** The suites to run: the one given, or the main suite and then the untrusted one. */
+/** The suites to run: the one given, or the main suite, the untrusted one and the examples one. */
 function plannedRuns(o) {
-  const dirs = o.suite ? [o.suite] : [undefined, ...(!o.skipUntrusted && fs.existsSync(UNTRUSTED_SUITE_DIR) ? [UNTRUSTED_SUITE_DIR] : [])];
+  const dirs = o.suite
+    ? [o.suite]
+    : [undefined, ...(!o.skipUntrusted && fs.existsSync(UNTRUSTED_SUITE_DIR) ? [UNTRUSTED_SUITE_DIR] : []), ...(fs.existsSync(EXAMPLES_SUITE_DIR) ? [EXAMPLES_SUITE_DIR] : [])];
   return dirs.map((dir) => {
     const config = dir ? suiteConfig(dir) : {};
     const trust = o.workspaceTrust ?? config.workspaceTrust ?? 'trusted';

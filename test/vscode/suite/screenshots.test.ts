@@ -1,15 +1,15 @@
 // Pictures of the README, taken in a real VS Code (code-server back end only):
 //   graph-beside-plan-dark.png    the task graph beside the plan, Default Dark Modern
 //   graph-beside-plan-light.png   the same, Default Light Modern
-//   vscode-diagnostics.png        a plan with problems: squiggles, a hover, the Problems panel
-// (in that order: the closed diagnostics demo would leave its problem count in the status bar)
+// (vscode-diagnostics.png, a plan of examples/ with its problems, is taken in the examples/
+// workspace: test/vscode/suite-examples/.)
 // They go to out/screenshots/ (PLANMARK_SCREENSHOT_DIR=docs refreshes the docs' copies):
 //   PLANMARK_SCREENSHOT_DIR=docs node scripts/vscode-test/run.mjs --grep 'README screenshots'
 // The tests also check that what the pictures should show is on screen.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PlanmarkExtensionApi } from '../../../client/src/extension';
-import { queryWorkbench, runnerAvailable, screenshot, waitForWebview, EXTENSION_ID, waitFor } from '../harness';
+import { runnerAvailable, screenshot, waitForWebview, EXTENSION_ID, waitFor } from '../harness';
 
 
 
@@ -101,56 +101,5 @@ suite('README screenshots', function () {
       await vscode.commands.executeCommand('notifications.clearAll');
       await screenshot(name);
     });
-  }
-
-  test('diagnostics: squiggles, a hover and the Problems panel', async () => {
-    await setTheme('Default Dark Modern', vscode.ColorThemeKind.Dark);
-    await clearStage();
-    // The picture shows one plan's own problems: the fixtures folder holds dozens of copies of
-    // "Phase 2: User Accounts", whose findings across plans would fill the Problems panel.
-    const config = vscode.workspace.getConfiguration('planmark');
-    const before = config.inspect('diagnostics')?.globalValue;
-    await config.update('diagnostics', { 'duplicate-phase': 'off', 'duplicate-phase-name': 'off', 'phase-overlap': 'off' }, vscode.ConfigurationTarget.Global);
-    try {
-      await diagnosticsPicture();
-    } finally {
-      await config.update('diagnostics', before, vscode.ConfigurationTarget.Global);
-    }
-  });
-
-  async function diagnosticsPicture(): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(fixture('diagnostics-demo.plan.md'));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-    const diagnostics = await waitFor('three planmark diagnostics', () => {
-      const all = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'planmark');
-      const workspaceFindings = all.some((d) => /^(?:duplicate-phase|duplicate-phase-name|phase-overlap)$/.test(String(typeof d.code === 'object' ? d.code.value : d.code)));
-      return all.length >= 3 && !workspaceFindings ? all : undefined;
-    });
-    assert.ok(diagnostics.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'unknown-task'));
-
-    await vscode.commands.executeCommand('workbench.actions.view.problems');
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-    // The end of the mermaid graph and the table (with the three problems) in view.
-    const lines = document.getText().split(/\r?\n/);
-    scrollToTop(editor, lines.findIndex((l) => l.startsWith('```mermaid')) + 6);
-    const row = lines.findIndex((l) => l.includes('TASK_009'));
-    const col = lines[row].indexOf('TASK_009') + 3;
-    editor.selection = new vscode.Selection(row, col, row, col);
-    await sleep(300);
-    await vscode.commands.executeCommand('editor.action.showHover');
-    const hover = await waitFor('the hover on TASK_009', async () => {
-      const text = await queryWorkbench<string | null>(
-        `(() => { const h = [...document.querySelectorAll('.monaco-hover')].find((e) => e.offsetParent && /TASK_009/.test(e.textContent || '')); return h ? h.textContent : null; })()`,
-      );
-      return text ?? undefined;
-    });
-    assert.match(hover, /no row in the task table/);
-    const problems = await queryWorkbench<string>(`(() => { const p = document.querySelector('.markers-panel'); return p ? p.textContent : ''; })()`);
-    assert.match(problems, /planmark/, 'the Problems panel lists planmark diagnostics');
-    assert.match(problems, /TASK_009/);
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await sleep(300);
-    await screenshot('vscode-diagnostics');
-    await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
   }
 });
