@@ -9,7 +9,8 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
-import type { Root } from 'mdast';
+import type { Root, RootContent } from 'mdast';
+import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
 import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RowFacts } from './facts';
 import type { Span } from './types';
 
@@ -154,9 +155,24 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
     slice = '\n' + slice;
     shift = -1;
   }
+  const atDocumentStart = shift === 0 && (from === 0 || (from === 1 && text.charCodeAt(0) === 0xfeff));
+  // Long runs of table rows and code lines are left out of what remark reads (see elide.ts).
+  let cuts = findCuts(slice, -shift, atDocumentStart);
   let root: Root;
+  let parsed = slice;
+  let map = new CutMap([]);
   try {
-    root = parseMarkdown(slice, shift === 0 && (from === 0 || (from === 1 && text.charCodeAt(0) === 0xfeff)));
+    for (let attempt = 0; ; attempt++) {
+      parsed = applyCuts(slice, cuts);
+      map = new CutMap(cuts);
+      root = parseMarkdown(parsed, atDocumentStart);
+      if (cuts.length === 0) break;
+      const refuted = refutedCuts(root, parsed, cuts, map);
+      if (refuted.size === 0) break;
+      // Putting a cut back can change how the text around other cuts parses: check again, and
+      // after a second miss parse it all.
+      cuts = attempt === 0 ? cuts.filter((_, i) => !refuted.has(i)) : [];
+    }
   } catch (error) {
     // A stack overflow on some nesting the pre-scan did not foresee: degrade, never crash.
     if (!(error instanceof RangeError)) throw error;
@@ -165,10 +181,26 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
   }
   const blocks: Block[] = [];
   for (const node of root.children) {
-    const s = node.position?.start.offset;
-    const e = node.position?.end.offset;
+    let s = node.position?.start.offset;
+    let e = node.position?.end.offset;
     if (s === undefined || e === undefined || s < -shift) continue;
-    blocks.push({ start: from + shift + s, end: from + shift + e, facts: extractBlockFacts(node, slice, s, ctx) });
+    let facts: BlockFacts;
+    if (cuts.length === 0) {
+      facts = extractBlockFacts(node, slice, s, ctx);
+    } else {
+      const ws = map.toWhole(s);
+      const we = map.toWhole(e);
+      if (we - ws === e - s) {
+        facts = extractBlockFacts(node, parsed, s, ctx);
+      } else {
+        // A table or code block with lines left out: its facts are read from its whole text.
+        const position = { start: { ...node.position!.start, offset: ws }, end: { ...node.position!.end, offset: we } };
+        facts = extractBlockFacts({ ...node, position } as RootContent, slice, ws, ctx);
+      }
+      s = ws;
+      e = we;
+    }
+    blocks.push({ start: from + shift + s, end: from + shift + e, facts });
   }
   return blocks;
 }
