@@ -231,6 +231,9 @@ export interface ServerStats {
   rss: number;
   heapUsed: number;
   documents: number;
+  /** V8 heap reserved (used or not), memory of Buffers/ArrayBuffers outside it. */
+  heapTotal?: number;
+  external?: number;
 }
 export const StatsRequest = new RequestType0<ServerStats | null, void>('planmark/stats');
 

@@ -5,8 +5,6 @@ import { Worker, parentPort, workerData, isMainThread } from 'node:worker_thread
 import { parseBlocks, type Block } from './plan/blocks';
 
 export const PARSER_ROLE = 'planmark-parser';
-/** How long an idle parser worker is kept for the next parse before it is stopped. */
-const IDLE_STOP_MS = 1000;
 
 interface ParseRequest {
   id: number;
@@ -33,10 +31,16 @@ export function runParserWorker(): void {
   });
 }
 
+/**
+ * Parses on a worker started for the parses pending at once and stopped as soon as it has none.
+ * A worker that parsed a large plan holds its parse heap (about 250 MiB at 5,000 tasks) until it
+ * stops, and the server's memory is what the user pays for as long as the plan is open; so the
+ * answer is handed over only once the worker has exited and returned that memory. Starting a worker
+ * costs far less than the large parses it runs.
+ */
 export class BackgroundParser {
-  private worker: Worker | undefined;
+  private worker: ParserWorker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (blocks: Block[]) => void; reject: (error: Error) => void }>();
 
   /** `script` is the bundle to run as the worker; without one, parses run inline. */
   constructor(
@@ -46,62 +50,64 @@ export class BackgroundParser {
 
   parse(text: string, taskIdPattern: string): Promise<Block[]> {
     if (!this.script) return Promise.resolve(parseBlocks(text, 0, text.length, { taskIdPattern }));
-    const worker = this.ensureWorker();
+    this.worker ??= this.startWorker();
+    const worker = this.worker;
     const id = this.nextId++;
     return new Promise<Block[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, text, taskIdPattern } satisfies ParseRequest);
+      worker.pending.set(id, { resolve, reject });
+      worker.thread.postMessage({ id, text, taskIdPattern } satisfies ParseRequest);
     });
+  }
+
+  /** Whether a worker thread is running (a parse is pending on it). */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   dispose(): void {
-    void this.worker?.terminate();
+    void this.worker?.thread.terminate();
     this.worker = undefined;
   }
 
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-
-  private scheduleIdleStop(worker: Worker): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.worker !== worker || this.pending.size > 0) return;
-      this.worker = undefined;
-      void worker.terminate();
-    }, IDLE_STOP_MS);
-    this.idleTimer.unref();
-  }
-
-  private ensureWorker(): Worker {
-    if (this.idleTimer) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = undefined;
-    }
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.script!, { workerData: { role: PARSER_ROLE } });
-    worker.unref();
-    worker.on('message', (response: ParseResponse) => {
-      const waiting = this.pending.get(response.id);
+  private startWorker(): ParserWorker {
+    const thread = new Worker(this.script!, { workerData: { role: PARSER_ROLE } });
+    thread.unref();
+    const worker: ParserWorker = { thread, pending: new Map(), answered: [] };
+    thread.on('message', (response: ParseResponse) => {
+      const waiting = worker.pending.get(response.id);
       if (!waiting) return;
-      this.pending.delete(response.id);
-      if ('error' in response) waiting.reject(new Error(response.error));
-      else waiting.resolve(response.blocks);
-      // An idle worker would keep its parse heap (a second copy of a large plan's memory): it
-      // is stopped soon after its last answer and started again for the next parse.
-      if (this.pending.size === 0) this.scheduleIdleStop(worker);
+      worker.pending.delete(response.id);
+      const settle = () => ('error' in response ? waiting.reject(new Error(response.error)) : waiting.resolve(response.blocks));
+      if (worker.pending.size > 0) {
+        settle();
+        return;
+      }
+      // The last pending parse: stop the worker, then answer. Parses requested meanwhile go to a
+      // new worker.
+      if (this.worker === worker) this.worker = undefined;
+      worker.answered.push(settle);
+      void thread.terminate();
     });
     const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      if (worker.pending.size === 0) return;
       this.log(`parser worker failed: ${error.message}`);
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.pending.values()) waiting.reject(error);
-      this.pending.clear();
+      for (const waiting of worker.pending.values()) waiting.reject(error);
+      worker.pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.pending.size) fail(new Error(`parser worker exited with code ${code}`));
-      if (this.worker === worker) this.worker = undefined;
+    thread.on('error', fail);
+    thread.on('exit', (code) => {
+      fail(new Error(`parser worker exited with code ${code}`));
+      for (const settle of worker.answered.splice(0)) settle();
     });
-    this.worker = worker;
     return worker;
   }
+}
+
+interface ParserWorker {
+  thread: Worker;
+  /** Parses sent to this worker and not answered yet. */
+  pending: Map<number, { resolve: (blocks: Block[]) => void; reject: (error: Error) => void }>;
+  /** Answers received, handed over when the worker has exited. */
+  answered: (() => void)[];
 }

@@ -427,7 +427,7 @@ export function startServer(connection: Connection, parserScript?: string): void
     StatsRequest,
     guard('stats', null, () => {
       const memory = process.memoryUsage();
-      return { rss: memory.rss, heapUsed: memory.heapUsed, documents: documents.size };
+      return { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, documents: documents.size };
     }),
   );
 

@@ -1,10 +1,12 @@
 // Open documents: large plans parse in the background and edits made meanwhile are never lost.
+import fs from 'node:fs';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtDist } from '../builtDist';
 import { BackgroundParser } from '../../server/src/backgroundParser';
 import { INLINE_PARSE_LIMIT, OpenDocument } from '../../server/src/documents';
 import { parsePlan } from '../../server/src/plan';
+import { parseBlocks } from '../../server/src/plan/blocks';
 import { generatePlan } from '../../bench/generatePlan';
 
 
@@ -57,6 +59,28 @@ test('an edit that needs a large reparse is deferred to the background parser an
     const plan = await doc.plan();
     assert.equal(plan.version, 2);
     assert.equal(plan.tasks.length, parsePlan(doc.text).tasks.length);
+  } finally {
+    parser.dispose();
+  }
+});
+
+test('the parser worker is stopped, its memory returned, before its last pending parse is answered', async () => {
+  const parser = new BackgroundParser(SERVER, () => undefined);
+  const threads = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/task').length : undefined);
+  try {
+    const before = threads();
+    const small = generatePlan(50).text;
+    const big = generatePlan(1000).text;
+    // Two parses pending at once share one worker; both are answered.
+    const [a, b] = await Promise.all([parser.parse(big, 'TASK[_-]\\d+'), parser.parse(small, 'TASK[_-]\\d+')]);
+    assert.equal(parser.running, false);
+    if (before !== undefined) assert.equal(threads(), before, 'the worker thread has exited');
+    assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(parseBlocks(big, 0, big.length, { taskIdPattern: 'TASK[_-]\\d+' }))));
+    assert.ok(b.length > 0);
+    // A parse requested from an answer's continuation starts a new worker and is answered too.
+    const again = await parser.parse(small, 'TASK[_-]\\d+').then(() => parser.parse(big, 'TASK[_-]\\d+'));
+    assert.equal(again.length, a.length);
+    assert.equal(parser.running, false);
   } finally {
     parser.dispose();
   }
