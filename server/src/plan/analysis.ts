@@ -1,7 +1,7 @@
 // Graph analysis over a Plan: dependencies, cycles, critical path. All traversals are
 // iterative (a 20,000-task chain must not overflow the stack) and linear in tasks + edges.
 // Results are memoized per Plan object.
-import type { DependencyEdge, Plan, Span } from './types';
+import type { DependencyEdge, Plan, Span, TaskDefinition, TaskMention } from './types';
 
 export interface DependencyGraph {
   /** Every task ID that is defined or referenced, in order of first appearance. */
@@ -20,9 +20,90 @@ export function edgeKey(from: string, to: string): string {
 
 const graphCache = new WeakMap<Plan, DependencyGraph>();
 
+// Versions of one document (PlanDocument sets the link): an analysis of a new version reuses
+// what the previous analysed version computed when its inputs are unchanged. Typing mostly
+// leaves the graph as it was (a half-typed ID names no task), so the graph's maps, its cycles
+// and its critical path are kept, and only the statements' spans are brought up to date.
+const lineageOf = new WeakMap<Plan, object>();
+
+/** Marks `plan` as a version of the document `lineage` stands for (one object per document). */
+export function setLineage(plan: Plan, lineage: object): void {
+  lineageOf.set(plan, lineage);
+}
+
+interface AnalysedVersion {
+  tasks: TaskDefinition[];
+  edges: DependencyEdge[];
+  mentions: TaskMention[];
+  graph: DependencyGraph;
+}
+
+/** The last version of each document whose graph was built. */
+const lastAnalysed = new WeakMap<object, AnalysedVersion>();
+
 export function dependencyGraph(plan: Plan): DependencyGraph {
   const cached = graphCache.get(plan);
   if (cached) return cached;
+  const lineage = lineageOf.get(plan);
+  const last = lineage ? lastAnalysed.get(lineage) : undefined;
+  const graph = (last && sameGraphInputs(last, plan) && withCurrentSpans(last, plan)) || buildGraph(plan);
+  graphCache.set(plan, graph);
+  if (lineage) lastAnalysed.set(lineage, { tasks: plan.tasks, edges: plan.edges, mentions: plan.mentions, graph });
+  return graph;
+}
+
+/**
+ * Whether the graph of `plan` has the same IDs (in the same order), edges and statements' kinds
+ * as the analysed version: the same task IDs in order, the same edges in order, and the same
+ * non-text mentions' IDs in order. Comparisons only, no allocation.
+ */
+function sameGraphInputs(last: AnalysedVersion, plan: Plan): boolean {
+  if (last.tasks.length !== plan.tasks.length || last.edges.length !== plan.edges.length) return false;
+  for (let i = 0; i < plan.tasks.length; i++) if (last.tasks[i].id !== plan.tasks[i].id) return false;
+  for (let i = 0; i < plan.edges.length; i++) {
+    const a = last.edges[i];
+    const b = plan.edges[i];
+    if (a.from !== b.from || a.to !== b.to || a.source !== b.source) return false;
+  }
+  const before = last.mentions;
+  const after = plan.mentions;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < before.length && before[i].kind === 'text') i++;
+    while (j < after.length && after[j].kind === 'text') j++;
+    if (i === before.length || j === after.length) return i === before.length && j === after.length;
+    if (before[i].id !== after[j].id) return false;
+    i++;
+    j++;
+  }
+}
+
+/**
+ * The analysed version's graph with the spans of `plan`'s edges: spans an edit did not re-create
+ * are the same (moved) objects; the others replace their predecessors, copy-on-write, so the
+ * earlier graph is left as it was.
+ */
+function withCurrentSpans(last: AnalysedVersion, plan: Plan): DependencyGraph | undefined {
+  let statements = last.graph.statements;
+  for (let i = 0; i < plan.edges.length; i++) {
+    const before = last.edges[i].span;
+    const edge = plan.edges[i];
+    if (before === edge.span) continue;
+    if (statements === last.graph.statements) statements = new Map(statements);
+    const key = edgeKey(edge.from, edge.to);
+    const entry = statements.get(key);
+    const index = entry ? entry[edge.source].indexOf(before) : -1;
+    if (!entry || index < 0) return undefined;
+    const spans = entry[edge.source].slice();
+    spans[index] = edge.span;
+    statements.set(key, { ...entry, [edge.source]: spans });
+  }
+  const { ids, prerequisites, dependents } = last.graph;
+  return { ids, prerequisites, dependents, statements };
+}
+
+function buildGraph(plan: Plan): DependencyGraph {
   const ids: string[] = [];
   const seen = new Set<string>();
   const add = (id: string) => {
@@ -50,9 +131,7 @@ export function dependencyGraph(plan: Plan): DependencyGraph {
   };
   for (const e of plan.edges) addEdge(e);
   for (const m of plan.mentions) if (m.kind !== 'text') add(m.id);
-  const graph = { ids, prerequisites, dependents, statements };
-  graphCache.set(plan, graph);
-  return graph;
+  return { ids, prerequisites, dependents, statements };
 }
 
 /**
@@ -111,7 +190,8 @@ export interface DependencyCycle {
   members: string[];
 }
 
-const cycleCache = new WeakMap<Plan, DependencyCycle[]>();
+/** By the graph's dependents map: versions with the same graph (see dependencyGraph) share it. */
+const cycleCache = new WeakMap<Map<string, string[]>, DependencyCycle[]>();
 
 /**
  * One cycle per strongly connected component of two or more tasks (Tarjan's algorithm,
@@ -119,9 +199,9 @@ const cycleCache = new WeakMap<Plan, DependencyCycle[]>();
  * Paths follow prerequisite -> dependent order, e.g. TASK_009 -> TASK_010 -> TASK_009.
  */
 export function findDependencyCycles(plan: Plan): DependencyCycle[] {
-  const cached = cycleCache.get(plan);
-  if (cached) return cached;
   const { ids, dependents } = dependencyGraph(plan);
+  const cached = cycleCache.get(dependents);
+  if (cached) return cached;
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -176,7 +256,7 @@ export function findDependencyCycles(plan: Plan): DependencyCycle[] {
     return { path: cycleThrough(members, dependents), members };
   });
   cycles.sort((a, b) => order.get(a.path[0])! - order.get(b.path[0])!);
-  cycleCache.set(plan, cycles);
+  cycleCache.set(dependents, cycles);
   return cycles;
 }
 
@@ -232,9 +312,30 @@ export function criticalPath(plan: Plan): CriticalPath {
   return result;
 }
 
+/**
+ * Longest paths already found on a graph (by its dependents map), with the hours per ID they
+ * were found for: a version with the same graph and the same hours gets the same path.
+ */
+const pathCache = new WeakMap<Map<string, string[]>, { hours: number[]; tasks: string[]; total: number }[]>();
+
 /** The longest path by the given hours per task (e.g. 0 for done tasks: what remains). */
 export function criticalPathWith(plan: Plan, hoursOf: (id: string) => number): CriticalPath {
   const { ids, dependents } = dependencyGraph(plan);
+  const hours = ids.map(hoursOf);
+  let known = pathCache.get(dependents);
+  if (!known) pathCache.set(dependents, (known = []));
+  let found = known.find((k) => k.hours.length === hours.length && k.hours.every((h, i) => h === hours[i]));
+  if (!found) {
+    found = { hours, ...longestPath(plan, ids, dependents, hoursOf) };
+    known.unshift(found);
+    if (known.length > 4) known.pop();
+  }
+  const tasks = found.tasks.slice();
+  const unestimated = tasks.filter((id) => plan.taskById.get(id)?.unestimated);
+  return { tasks, hours: Math.round(found.total * 100) / 100, unestimated };
+}
+
+function longestPath(plan: Plan, ids: string[], dependents: Map<string, string[]>, hoursOf: (id: string) => number): { tasks: string[]; total: number } {
   const component = new Map<string, number>();
   findDependencyCycles(plan).forEach((c, i) => c.members.forEach((m) => component.set(m, i)));
   const usable = (from: string, to: string) =>
@@ -269,8 +370,7 @@ export function criticalPathWith(plan: Plan, hoursOf: (id: string) => number): C
   const tasks: string[] = [];
   for (let x = end; x !== undefined; x = prev.get(x)) tasks.push(x);
   tasks.reverse();
-  const unestimated = tasks.filter((id) => plan.taskById.get(id)?.unestimated);
-  return { tasks, hours: Math.round(total * 100) / 100, unestimated };
+  return { tasks, total };
 }
 
 /** The next unused task ID after the highest one, in the plan's own style (prefix, padding). */

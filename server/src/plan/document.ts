@@ -1,5 +1,6 @@
 // A plan document kept up to date edit by edit. Owns the text and its top-level blocks; the
 // Plan model is assembled lazily, once per version, and cached.
+import { setLineage } from './analysis';
 import { assemblePlan } from './assemble';
 import { changedLabels, definitionsOf, parseBlocks, resolveReferences, updateBlocks, type Block, type TextEdit, type UpdateKind } from './blocks';
 import { KIRO_ID_PATTERN } from './kinds/kiro';
@@ -38,6 +39,8 @@ export class PlanDocument {
   private cached: Plan | undefined;
   /** The line index of the text, kept edit by edit once a plan has been assembled. */
   private lineIndex: LineIndex | undefined;
+  /** Links this document's plans, so that analyses reuse what a previous version found (analysis.ts). */
+  private readonly lineage = {};
   private readonly taskIdPattern: string;
   readonly kind: PlanKind;
   private readonly idPattern: string;
@@ -155,6 +158,7 @@ export class PlanDocument {
     if (!this.cached) {
       this.lineIndex ??= new LineIndex(this.textValue);
       this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern, this.kind, this.idPattern, this.lineIndex);
+      setLineage(this.cached, this.lineage);
     }
     return this.cached;
   }

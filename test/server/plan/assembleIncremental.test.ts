@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { PlanDocument, parsePlan, type Plan, type PlanKind } from '../../../server/src/plan';
+import { criticalPath, dependencyGraph, findDependencyCycles, planProgress, PlanDocument, parsePlan, type Plan, type PlanKind } from '../../../server/src/plan';
 import { generatePlan } from '../../../bench/generatePlan';
 import { burstArbitrary, notificationsOf } from '../../robustness/editSequences';
 
@@ -63,9 +63,17 @@ function snapshot(plan: Plan): unknown {
   );
 }
 
-function assertSameModel(doc: PlanDocument, kind: PlanKind, context: string): void {
+/** What the analyses say (graph, cycles, critical path, progress), as plain data. */
+function analyses(plan: Plan): unknown {
+  const data = { graph: dependencyGraph(plan), cycles: findDependencyCycles(plan), path: criticalPath(plan), progress: planProgress(plan) };
+  return JSON.parse(JSON.stringify(data, (_key, value: unknown) => (value instanceof Map ? [...value.entries()] : value)));
+}
+
+function assertSameModel(doc: PlanDocument, kind: PlanKind, context: string, analyse = true): void {
   const fresh = parsePlan(doc.text, { uri: doc.uri, version: doc.version, kind });
   assert.deepStrictEqual(snapshot(doc.plan), snapshot(fresh), `the model differs from a fresh parse after ${context}`);
+  // Analyses reuse what an earlier analysed version of the document found (analysis.ts).
+  if (analyse) assert.deepStrictEqual(analyses(doc.plan), analyses(fresh), `the analyses differ from a fresh parse's after ${context}`);
 }
 
 test('the model assembled edit by edit equals a fresh parse after random edit bursts', () => {
@@ -73,7 +81,7 @@ test('the model assembled edit by edit equals a fresh parse after random edit bu
     fc.property(fc.nat({ max: BASES.length - 1 }), fc.array(burstArbitrary, { minLength: 1, maxLength: 4 }), (baseIndex, bursts) => {
       const base = BASES[baseIndex];
       const doc = new PlanDocument('file:///p.plan.md', base.text, 1, { kind: base.kind });
-      void doc.plan;
+      analyses(doc.plan);
       let text = base.text;
       let version = 1;
       for (const burst of bursts) {
@@ -81,13 +89,47 @@ test('the model assembled edit by edit equals a fresh parse after random edit bu
           doc.applyEdits(n.changes, ++version);
           text = n.text;
           assert.equal(doc.text, text);
-          // Assembled after every notification, as the server does for the next hover.
-          assertSameModel(doc, base.kind, `${base.name}, version ${version}: ${JSON.stringify(n.changes)}`);
+          // Assembled after every notification, as the server does for the next hover; analysed
+          // after most (a version may go unanalysed when the next keystroke comes first).
+          assertSameModel(doc, base.kind, `${base.name}, version ${version}: ${JSON.stringify(n.changes)}`, version % 3 !== 0);
         }
       }
     }),
     { seed: 20261203, numRuns: 60 },
   );
+});
+
+test('typing in a Depends On cell keeps the graph statements at the spans of the new text', () => {
+  const text = generatePlan(40).text;
+  const doc = new PlanDocument('file:///p.plan.md', text, 1);
+  const before = dependencyGraph(doc.plan);
+  const row = text.indexOf('| TASK_0030 |');
+  const cell = text.indexOf(' |', row + 13);
+  doc.applyEdits([{ start: cell, end: cell, text: ', TASK_' }], 2);
+  const after = dependencyGraph(doc.plan);
+  // The graph is the same (TASK_ names no task): its maps are kept, its statements moved.
+  assert.equal(after.dependents, before.dependents);
+  for (const spans of after.statements.values()) {
+    for (const span of [...spans.table, ...spans.mermaid]) assert.match(doc.text.slice(span.start, span.end), /^TASK_\d{4}\b/);
+  }
+  assertSameModel(doc, 'template', 'typing a partial ID');
+  doc.applyEdits([{ start: cell + 7, end: cell + 7, text: '0002' }], 3);
+  assert.notEqual(dependencyGraph(doc.plan).dependents, before.dependents, 'a completed ID changes the graph');
+  assertSameModel(doc, 'template', 'completing the ID');
+});
+
+test('a cycle made and unmade by typing is found and forgotten as in a fresh parse', () => {
+  const text = generatePlan(20).text;
+  const doc = new PlanDocument('file:///p.plan.md', text, 1);
+  assert.deepEqual(findDependencyCycles(doc.plan), []);
+  const row = text.indexOf('| TASK_0003 |');
+  const cell = text.indexOf(' |', row + 13);
+  doc.applyEdits([{ start: cell, end: cell, text: ', TASK_0010' }], 2);
+  assert.equal(findDependencyCycles(doc.plan).length, 1);
+  assertSameModel(doc, 'template', 'a dependency that closes a cycle');
+  doc.applyEdits([{ start: cell, end: cell + ', TASK_0010'.length, text: '' }], 3);
+  assert.deepEqual(findDependencyCycles(doc.plan), []);
+  assertSameModel(doc, 'template', 'the dependency removed again');
 });
 
 test('an edit above a table and a graph moves their tasks, edges and mentions with the text', () => {
