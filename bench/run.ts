@@ -13,6 +13,7 @@ import { generatePlan } from './generatePlan';
 import { measureActivationDetails } from './activation';
 import { benchLayout, layoutReport } from './layout';
 import { benchEditMatrix } from './editMatrix';
+import { benchCheckCli } from './checkCli';
 import { PlanDocument, mentionAt, type Plan } from '../server/src/plan';
 import { parseMarkdown } from '../server/src/plan/blocks';
 import { computeDiagnostics } from '../server/src/features/diagnostics';
@@ -277,6 +278,8 @@ async function main() {
   const activation = await measureActivationDetails();
   process.stdout.write('measuring the edit matrix over stdio...\n');
   const matrix = await benchEditMatrix(quick ? [100, 1000] : [100, 600, 1000, 5000, 20000], (line) => process.stdout.write(line + '\n'));
+  process.stdout.write('measuring planmark check against markdownlint-cli2...\n');
+  const check = await benchCheckCli(quick ? 3 : 5, (line) => process.stdout.write(line + '\n'));
 
   const ops = [
     'parse',
@@ -358,6 +361,7 @@ async function main() {
   }
   if (typeof graph !== 'string' && graph.has(500)) budgets.push({ name: 'graph of 500 tasks drawn', value: graph.get(500)!.render, limit: 1000, unit: 'ms' });
   budgets.push(...matrix.budgets);
+  budgets.push(...check.budgets);
   const budgetLines = budgets.map((b) => `| ${b.value <= b.limit ? 'PASS' : 'FAIL'} | ${b.name} | ${fmt(b.value)} ${b.unit} | ≤ ${fmt(b.limit)} ${b.unit} |`);
 
   const report = [
@@ -378,6 +382,13 @@ async function main() {
     'in brackets the same as multiples of one markdown-it parse of the same text measured in the same run (bench/editMatrix.ts).',
     '',
     ...matrix.lines,
+    '',
+    '## planmark check against markdownlint-cli2',
+    '',
+    'Both run end to end as a user runs them, on the same generated plans (each plan its own phase), alternating;',
+    'planmark checks many files in worker threads, one per CPU (bench/checkCli.ts).',
+    '',
+    ...check.lines,
     '',
     '## Graph view',
     '',

@@ -3,4 +3,4 @@
 // dist/server.js) by `npm run build`, or by `npm pack` (prepack).
 // `planmark lsp --stdio` starts the language server for any editor.
 if (process.argv[2] === 'lsp') require('../dist/server.js').runServer();
-else process.exitCode = require('../dist/cli.js').runCli(process.argv.slice(2));
+else require('../dist/cli.js').runCliAsync(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -2,16 +2,19 @@
 // Prints `path:line:col: severity code message`, or JSON with --format json. Exit status: 1 when
 // any error is found, 0 otherwise, 2 on bad usage.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { hasPlanTitle, isMarkdownPath, matchesPlanGlobs, planKindOf, type PlanKind } from '../../shared/planFiles';
+import { isMarkdownPath } from '../../shared/planFiles';
 import { DEFAULT_SETTINGS, resolveSettings, type PlanmarkSettings } from '../../shared/settings';
-import { applyWorkspaceChecks, countProblems, runGraphCli, type CheckedPlan } from './cliWorkspace';
+import { countProblems, runGraphCli, workspaceFindingsByUri, type CheckedPlan } from './cliWorkspace';
 import { computeDiagnostics } from './features/diagnostics';
-import { parsePlan, parseRequirements, type Plan, type RequirementIndex } from './plan';
+import type { Plan } from './plan';
 import { validateTaskIdPattern } from './settings';
 import { toGithubCommands, toSarif } from './cli/formats';
+import { checkPlan, readPlanFile, requirementsBeside, withWorkspaceFindings, type Candidate, type PlanCheck } from './cli/checkFile';
+import { checkInWorkers, isCheckWorker, runCheckWorker, type FileOutcome } from './cli/checkWorkers';
 import { version as PLANMARK_VERSION } from '../../package.json';
 
 const USAGE = `Usage: planmark check [options] [paths or globs...]
@@ -38,6 +41,10 @@ Options:
                        "planmark.*" keys or a "planmark" object, or the keys without
                        the "planmark." prefix
   --max-warnings N     exit 1 when there are more than N warnings
+  --concurrency auto|off|N
+                       check files in N worker threads; auto (the default) starts
+                       one per CPU when there are enough files to pay for it, off
+                       checks them all in one thread
   -h, --help           show this help
 `;
 
@@ -54,13 +61,15 @@ interface Options {
   format: 'text' | 'json' | 'sarif' | 'github';
   config?: string;
   maxWarnings?: number;
+  /** Worker threads for the files: a number, one per CPU when it pays (auto), or none (off). */
+  concurrency: 'auto' | 'off' | number;
   inputs: string[];
 }
 
 function parseArgs(argv: string[]): Options | 'help' {
   if (argv[0] === '-h' || argv[0] === '--help') return 'help';
   if (argv[0] !== 'check') throw new UsageError(argv.length ? `unknown command "${argv[0]}"` : 'missing command');
-  const options: Options = { format: 'text', inputs: [] };
+  const options: Options = { format: 'text', concurrency: 'auto', inputs: [] };
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -82,6 +91,11 @@ function parseArgs(argv: string[]): Options | 'help' {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 0) throw new UsageError('--max-warnings needs a whole number');
       options.maxWarnings = n;
+    } else if (arg === '--concurrency' || arg.startsWith('--concurrency=')) {
+      const v = arg === '--concurrency' ? value() : arg.slice('--concurrency='.length);
+      const n = Number(v);
+      if (v !== 'auto' && v !== 'off' && !(Number.isInteger(n) && n >= 1)) throw new UsageError(`--concurrency must be auto, off or a whole number of threads, not "${v}"`);
+      options.concurrency = v === 'auto' || v === 'off' ? v : n;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else options.inputs.push(arg);
   }
@@ -173,14 +187,6 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-interface Candidate {
-  file: string;
-  /** Named on the command line: checked whatever it is. */
-  explicit: boolean;
-  /** Path that planmark.files globs are matched against: relative to the current folder, or to the folder argument. */
-  matchPath: string;
-}
-
 function toSlashes(p: string): string {
   return p.split(path.sep).join('/');
 }
@@ -241,42 +247,63 @@ const writeStdout = (s: string) => {
   process.stdout.write(s);
 };
 
-/** Reads the candidates that are plans and hands each parsed plan on; returns the number of unreadable files. */
-function readPlans(files: Candidate[], settings: PlanmarkSettings, writeError: (s: string) => void, each: (file: string, plan: ReturnType<typeof parsePlan>) => void): number {
-  let errors = 0;
-  for (const { file, explicit, matchPath } of files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (error) {
-      writeError(`planmark: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
-      errors++;
-      continue;
-    }
-    let text = bytes.toString('utf8');
-    // A UTF-8 byte order mark is not part of the text an editor shows (nor of what it sends the
-    // language server): drop it so that lines and columns match the editor's.
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    let kind: PlanKind | undefined = planKindOf(matchPath, text, settings.files, [], settings.kinds);
-    // A file named on the command line is checked as a template plan, unless it is a document of
-    // spec-kit or Kiro that is no task list, or of a kind turned off: those are skipped.
-    const recognised = matchesPlanGlobs(matchPath, settings.files) || hasPlanTitle(text) || /(?:^|\/)specs\//i.test(matchPath);
-    if (!kind && explicit && !recognised) kind = 'template';
-    if (!kind) continue;
-    // maxFileSize is in bytes, as the setting says (a UTF-16 length undercounts non-ASCII text).
-    if (bytes.length > settings.maxFileSize) {
-      writeError(`planmark: ${file} is larger than maxFileSize (${settings.maxFileSize} bytes); skipped.\n`);
-      continue;
-    }
-    each(file, parsePlan(text, { uri: file, taskIdPattern: settings.taskIdPattern, kind }));
+/** Reads the candidates that are plans and hands each parsed plan on (for `planmark graph`). */
+function readPlans(files: Candidate[], settings: PlanmarkSettings, writeError: (s: string) => void, each: (file: string, plan: Plan) => void): void {
+  for (const candidate of files) {
+    const read = readPlanFile(candidate, settings);
+    if (read.message) writeError(read.message);
+    if (read.plan) each(candidate.file, read.plan);
   }
-  return errors;
 }
 
-export function runCli(argv: string[], write: (s: string) => void = writeStdout, writeError: (s: string) => void = (s) => process.stderr.write(s)): number {
-  let options: Options | 'help';
-  let settings: PlanmarkSettings;
-  let files: Candidate[];
+/** The bundle to start check workers from: this file once bundled (dist/cli.js); none when run from the sources. */
+const CHECK_WORKER_SCRIPT = __filename.endsWith('.js') ? __filename : undefined;
+
+/**
+ * Checked in this thread below this many bytes of files in all: starting a worker (loading the
+ * bundle) costs about as much as checking 30 KiB of plans.
+ */
+const WORKER_MIN_BYTES = 192 * 1024;
+/** A worker is started for at least this many bytes of files. */
+const BYTES_PER_WORKER = 96 * 1024;
+
+/** How many check workers to start for the files: 1 means none, the files are checked in this thread. */
+function workerCount(concurrency: Options['concurrency'], sizes: number[]): number {
+  if (concurrency === 'off') return 1;
+  if (typeof concurrency === 'number') return Math.max(1, Math.min(concurrency, sizes.length));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (sizes.length < 2 || total < WORKER_MIN_BYTES) return 1;
+  return Math.max(1, Math.min(os.availableParallelism(), sizes.length, Math.floor(total / BYTES_PER_WORKER)));
+}
+
+/** Checks the files in this thread: the same steps as a check worker takes, in file order. */
+function checkInThisThread(files: Candidate[], settings: PlanmarkSettings): FileOutcome[] {
+  const plans: (Plan | undefined)[] = [];
+  const outcomes = files.map((candidate): FileOutcome => {
+    const read = readPlanFile(candidate, settings);
+    plans.push(read.plan);
+    return { message: read.message, unreadable: read.unreadable, check: read.plan && checkPlan(candidate.file, read.plan, settings) };
+  });
+  const findings = findingsOf(outcomes.flatMap((o) => (o.check ? [o.check] : [])), settings);
+  outcomes.forEach((o, i) => {
+    const mine = o.check && findings.get(o.check.summary.uri);
+    if (mine) o.check!.diagnostics = withWorkspaceFindings(plans[i]!, o.check!.diagnostics, mine, settings);
+  });
+  return outcomes;
+}
+
+/** Cross-plan rules: the plans checked together are one workspace. */
+function findingsOf(checks: PlanCheck[], settings: PlanmarkSettings) {
+  return workspaceFindingsByUri(
+    checks.map((c) => c.summary),
+    settings,
+  );
+}
+
+type Prepared = { code: number } | { options: Options; settings: PlanmarkSettings; files: Candidate[] };
+
+/** Everything before the files are read: arguments, settings, the files to check; `graph` runs here whole. */
+function prepare(argv: string[], write: (s: string) => void, writeError: (s: string) => void): Prepared {
   try {
     if (argv[0] === 'graph') {
       const loadPlans = (inputs: string[], config: string | undefined) => {
@@ -285,26 +312,66 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
         readPlans(collectFiles(inputs), s, writeError, (file, plan) => plans.push({ file, plan, diagnostics: computeDiagnostics(plan, s, requirementsBeside(plan)) }));
         return { settings: s, plans };
       };
-      return runGraphCli(argv.slice(1), { loadPlans, usageError: (m) => new UsageError(m) }, write);
+      return { code: runGraphCli(argv.slice(1), { loadPlans, usageError: (m) => new UsageError(m) }, write) };
     }
-    options = parseArgs(argv);
+    const options = parseArgs(argv);
     if (options === 'help') {
       write(USAGE);
-      return 0;
+      return { code: 0 };
     }
-    settings = loadSettings(options.config);
-    files = collectFiles(options.inputs);
+    return { options, settings: loadSettings(options.config), files: collectFiles(options.inputs) };
   } catch (error) {
     if (error instanceof UsageError) {
       writeError(`planmark: ${error.message}\n\n${USAGE}`);
-      return 2;
+      return { code: 2 };
     }
     throw error;
   }
-  const results: CheckedPlan[] = [];
-  let errors = readPlans(files, settings, writeError, (file, plan) => results.push({ file, plan, diagnostics: computeDiagnostics(plan, settings, requirementsBeside(plan)) }));
-  // Cross-plan rules: the plans checked together are one workspace.
-  applyWorkspaceChecks(results, settings);
+}
+
+/** `planmark check` in this thread, whatever --concurrency says (in-process use and tests). */
+export function runCli(argv: string[], write: (s: string) => void = writeStdout, writeError: (s: string) => void = (s) => process.stderr.write(s)): number {
+  const prepared = prepare(argv, write, writeError);
+  if ('code' in prepared) return prepared.code;
+  return report(prepared.options, checkInThisThread(prepared.files, prepared.settings), write, writeError);
+}
+
+/**
+ * `planmark check` as bin/planmark.js runs it: many files (--concurrency auto: more than a few
+ * hundred KiB in all) are checked in worker threads, one per CPU; the output is the same.
+ */
+export async function runCliAsync(
+  argv: string[],
+  write: (s: string) => void = writeStdout,
+  writeError: (s: string) => void = (s) => process.stderr.write(s),
+  workerScript: string | undefined = CHECK_WORKER_SCRIPT,
+): Promise<number> {
+  const prepared = prepare(argv, write, writeError);
+  if ('code' in prepared) return prepared.code;
+  const { options, settings, files } = prepared;
+  const sizes = files.map(({ file }) => {
+    try {
+      return fs.statSync(file).size;
+    } catch {
+      return 0;
+    }
+  });
+  const workers = workerScript ? workerCount(options.concurrency, sizes) : 1;
+  if (workers <= 1) return report(options, checkInThisThread(files, settings), write, writeError);
+  // The largest files first, so that no worker is left with a big one at the end.
+  const order = files.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  const outcomes = await checkInWorkers(workerScript!, files, settings, workers, order, (checks) => findingsOf(checks, settings));
+  return report(options, outcomes, write, writeError);
+}
+
+/** Prints the outcomes in file order in the chosen format; returns the exit status. */
+function report(options: Options, outcomes: FileOutcome[], write: (s: string) => void, writeError: (s: string) => void): number {
+  let errors = 0;
+  for (const o of outcomes) {
+    if (o.message) writeError(o.message);
+    if (o.unreadable) errors++;
+  }
+  const results = outcomes.flatMap((o) => (o.check ? [o.check] : []));
   const counts = countProblems(results);
   errors += counts.errors;
   const warnings = counts.warnings;
@@ -322,7 +389,7 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
       JSON.stringify(
         results.map((r) => ({
           file: display(r.file),
-          kind: r.plan.kind,
+          kind: r.kind,
           diagnostics: r.diagnostics.map((d) => ({
             line: d.range.start.line + 1,
             column: d.range.start.character + 1,
@@ -343,24 +410,15 @@ export function runCli(argv: string[], write: (s: string) => void = writeStdout,
         write(`${display(r.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_NAMES[d.severity ?? 1]} ${d.code} ${d.message}\n`);
       }
     }
-    writeError(`${results.length} plan${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.\n`);
+    summary();
   }
   if (errors > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) return 1;
   return 0;
 }
 
-/** Kiro's requirements.md beside a Kiro task list, when there is one. */
-function requirementsBeside(plan: Plan): RequirementIndex | undefined {
-  if (plan.kind !== 'kiro') return undefined;
-  const neighbour = path.join(path.dirname(plan.uri), 'requirements.md');
-  try {
-    return parseRequirements(neighbour, fs.readFileSync(neighbour, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-if (require.main === module) {
-  process.exitCode = runCli(process.argv.slice(2));
+if (isCheckWorker()) {
+  runCheckWorker();
+} else if (require.main === module) {
+  void runCliAsync(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -1,11 +1,11 @@
 // The CLI's workspace side: the cross-plan rules over the plans `planmark check` checks, and
 // `planmark graph [paths] --format mermaid|json`, the task graph of all of them.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { WorkspacePlan } from '../../shared/protocol';
 import type { PlanmarkSettings } from '../../shared/settings';
 import { workspaceGraph, workspaceGraphMermaid } from './features/workspaceGraph';
 import type { Plan } from './plan';
-import { crossPlanFindings } from './workspace/crossPlan';
-import { findingsToDiagnostics, mergeDiagnostics } from './workspace/findings';
+import { crossPlanFindings, type Finding } from './workspace/crossPlan';
 import { summarisePlan, withoutCrossPlanFindings } from './workspace/summary';
 
 export interface CheckedPlan {
@@ -14,18 +14,15 @@ export interface CheckedPlan {
   diagnostics: Diagnostic[];
 }
 
-/**
- * Adds the workspace findings to each checked plan's diagnostics (and drops the plan's own
- * findings about cross-plan references, which the workspace resolves instead).
- */
-export function applyWorkspaceChecks(checked: CheckedPlan[], settings: PlanmarkSettings): void {
-  for (const c of checked) c.diagnostics = withoutCrossPlanFindings(c.plan, c.diagnostics, settings);
-  const summaries = checked.map((c) => summarisePlan(c.plan, c.diagnostics, settings, null));
-  const findings = crossPlanFindings(summaries, settings);
-  for (const c of checked) {
-    const mine = findings.filter((f) => f.uri === c.plan.uri);
-    if (mine.length) c.diagnostics = mergeDiagnostics(c.diagnostics, findingsToDiagnostics(mine, settings, c.plan));
+/** The cross-plan rules over the summaries of the plans checked together: each plan's findings, by its URI. */
+export function workspaceFindingsByUri(summaries: WorkspacePlan[], settings: PlanmarkSettings): Map<string, Finding[]> {
+  const byUri = new Map<string, Finding[]>();
+  for (const f of crossPlanFindings(summaries, settings)) {
+    const list = byUri.get(f.uri);
+    if (list) list.push(f);
+    else byUri.set(f.uri, [f]);
   }
+  return byUri;
 }
 
 export const GRAPH_USAGE = `Usage: planmark graph [options] [paths or globs...]

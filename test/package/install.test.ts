@@ -82,6 +82,24 @@ describe('the npm package installed into a fresh project', () => {
     assert.match(check.stderr, /1 plan checked: 1 error/);
   });
 
+  it('npx planmark check --concurrency 2 checks plans in worker threads with the same output', () => {
+    fs.mkdirSync(path.join(project, 'plans', 'later'), { recursive: true });
+    for (const n of [2, 3]) {
+      fs.writeFileSync(
+        path.join(project, 'plans', 'later', `phase-${n}.md`),
+        `# Implementation Plan: Phase ${n}\n\n## Task Breakdown with Dependencies\n\n| Task | Depends On | Estimated Hours |\n|---|---|---|\n| TASK_001 | TASK_0${n}9 | 2 |\n| TASK_002 | TASK_001 | -3 |\n`,
+      );
+    }
+    const serial = run(npm, ['exec', '--offline', '--', 'planmark', 'check', '--concurrency', 'off', 'plans/later'], project);
+    const workers = run(npm, ['exec', '--offline', '--', 'planmark', 'check', '--concurrency', '2', 'plans/later'], project);
+    assert.equal(serial.status, 1, serial.stderr);
+    assert.match(serial.stdout, /^plans\/later\/phase-3\.md:7:14: error unknown-task TASK_001 depends on TASK_039/m);
+    assert.match(serial.stderr, /^2 plans checked: 4 errors/);
+    assert.equal(workers.status, serial.status, workers.stderr);
+    assert.equal(workers.stdout, serial.stdout);
+    assert.equal(workers.stderr, serial.stderr);
+  });
+
   for (const [name, bin, args] of [
     ['planmark lsp --stdio', 'planmark.js', ['lsp', '--stdio']],
     ['planmark-language-server --stdio', 'planmark-language-server.js', ['--stdio']],
