@@ -7,7 +7,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver/node'
 import { ALL_PLAN_KINDS, planKindOf, type PlanKind, type PlanKindSettings } from '../../shared/planFiles';
 import type { BackgroundParser } from './backgroundParser';
 import { extractionPattern, LineIndex, PlanDocument, type Plan } from './plan';
-import type { TextEdit } from './plan/blocks';
+import { parseCost, type TextEdit } from './plan/blocks';
 
 /** Documents up to this size are parsed inline; larger ones on the worker. */
 export const INLINE_PARSE_LIMIT = 64 * 1024;
@@ -102,7 +102,9 @@ export class OpenDocument {
       this.kind = kind;
     }
     if (!this.planDocument && !this.parsing) {
-      if (this.textValue.length <= INLINE_PARSE_LIMIT) {
+      // A worker costs its start and the copy of the blocks back: a plan whose parse is cheap
+      // (mostly table rows and graph lines, which remark does not read) is parsed here.
+      if (this.textValue.length <= INLINE_PARSE_LIMIT || parseCost(this.textValue) <= INLINE_PARSE_LIMIT) {
         this.planDocument = new PlanDocument(this.uri, this.textValue, this.versionValue, this.options);
       } else {
         this.parseInBackground();

@@ -6,7 +6,7 @@ import { builtDist } from '../builtDist';
 import { BackgroundParser } from '../../server/src/backgroundParser';
 import { INLINE_PARSE_LIMIT, OpenDocument } from '../../server/src/documents';
 import { parsePlan } from '../../server/src/plan';
-import { parseBlocks } from '../../server/src/plan/blocks';
+import { parseBlocks, parseCost } from '../../server/src/plan/blocks';
 import { generatePlan } from '../../bench/generatePlan';
 
 
@@ -26,8 +26,8 @@ for (const [name, script] of [
   test(`edits made while a large plan parses on the ${name} are applied, none lost`, async () => {
     const parser = new BackgroundParser(script && SERVER, () => undefined);
     try {
-      const text = generatePlan(1000).text;
-      assert.ok(text.length > INLINE_PARSE_LIMIT, 'the plan is large enough to parse in the background');
+      const text = generatePlan(2500).text;
+      assert.ok(parseCost(text) > INLINE_PARSE_LIMIT, 'the plan is costly enough to parse in the background');
       const doc = new OpenDocument('file:///p/big.plan.md', 'markdown', text, 1, 'TASK[_-]\\d+', parser);
       const first = doc.plan(); // starts the background parse
       const lines = text.split('\n');

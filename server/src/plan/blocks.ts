@@ -11,7 +11,7 @@ import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Root, RootContent } from 'mdast';
 import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RowFacts } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RelMention, type RowFacts } from './facts';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -70,6 +70,20 @@ function parseAroundHostile(text: string, from: number, to: number, hostile: Spa
   }
   if (cursor < to) for (const b of parseWithRemark(text, cursor, to, ctx)) blocks.push(b);
   return blocks;
+}
+
+/**
+ * What parsing `text` whole costs, in characters of remark's input: the runs parseBlocks cuts out
+ * of remark's input and the hostile segments it keeps as plain text are only scanned, at about
+ * 1/16 of remark's cost per character.
+ */
+export function parseCost(text: string): number {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let skipped = 0;
+  for (const c of findCuts(withLineFeeds(text), start, true)) skipped += c.end - c.start;
+  for (const h of findHostileSegments(text, start, text.length)) skipped += h.end - h.start;
+  skipped = Math.min(skipped, text.length);
+  return text.length - skipped + skipped / 16;
 }
 
 /**
@@ -208,7 +222,8 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
 /** A block remark is not asked to parse: only the task IDs written in it are kept. */
 function plainBlock(text: string, start: number, end: number, ctx: ExtractContext): Block {
   const raw = text.slice(start, end);
-  const mentions = findTaskIds(raw, ctx.taskIdPattern, 0).map((m) => ({ ...m, kind: 'text' as const }));
+  const mentions: RelMention[] = [];
+  for (const m of findTaskIds(raw, ctx.taskIdPattern, 0)) mentions.push({ id: m.id, span: m.span, kind: 'text' });
   return { start, end, facts: { type: 'paragraph', fields: [], checklist: [], mentions, placeholders: [], directives: [], plain: true } };
 }
 
@@ -217,7 +232,10 @@ function plainBlock(text: string, start: number, end: number, ctx: ExtractContex
 // strikethrough `~`, link and reference brackets, and most of all an inline `<!--` that never
 // closes), and nesting grows the container stack per line. A run whose weighted count of those
 // characters passes the limit, or a line nested or indented too deep, makes its segment plain text.
+// So does a line longer than any a plan has (a whole file on one line): remark is linear there,
+// but at megabytes per line it takes seconds, for text that holds nothing but task IDs to find.
 const MAX_INLINE_COST = 4000;
+const MAX_LINE_LENGTH = 64 * 1024;
 const MAX_PREFIX_DEPTH = 32;
 const MAX_INDENT = 64;
 
@@ -303,7 +321,7 @@ export function findHostileSegments(text: string, from: number, to: number): Spa
           } else break;
         } else break;
       }
-      if (depth > MAX_PREFIX_DEPTH || indent > MAX_INDENT) hostile = true;
+      if (depth > MAX_PREFIX_DEPTH || indent > MAX_INDENT || lineEnd - pos > MAX_LINE_LENGTH) hostile = true;
       // Each table row, heading and list item starts its own inline run (table cells are even
       // parsed one by one); other lines continue the paragraph before them.
       if (heading || listItem || line.includes('|') || RUN_BREAK.test(line)) runCost = 0;
@@ -428,6 +446,8 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   if (edit.start < rowStart || edit.end > rowEnd) return undefined;
   const newLine = newText.slice(rowStart, rowEnd + delta);
   if (newLine.trim() === '') return undefined;
+  // A row remark would not be asked to parse (see findHostileSegments) makes its table plain text.
+  if (lineCost(newLine) > MAX_INLINE_COST || newLine.length > MAX_LINE_LENGTH || newLine.length - newLine.trimStart().length > MAX_INDENT) return undefined;
   // Fields and disable comments are block-level facts: a row holding one takes the full path.
   if (mayHoldBlockFacts(newLine) || table.rows[rowIndex].row.cells.some((c) => mayHoldBlockFacts(c.text))) return undefined;
   // The row must still be a row of this table: parse it under the same header.
@@ -487,7 +507,7 @@ function splitParagraph(text: string, stop: number, touchedEnd: number, from: nu
   while (pos <= body.length) {
     const line = lineAt(body, pos, body.length);
     const content = body.slice(pos, line.end);
-    if (!PIPE_ROW.test(content) || DELIMITER_ROW.test(content) || lineCost(content) > MAX_INLINE_COST) return undefined;
+    if (!PIPE_ROW.test(content) || DELIMITER_ROW.test(content) || lineCost(content) > MAX_INLINE_COST || content.length > MAX_LINE_LENGTH) return undefined;
     if (line.next > body.length) break;
     pos = line.next;
   }
@@ -586,7 +606,7 @@ function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: T
     // Lines remark would not be asked to parse (see findHostileSegments) take the slow path.
     const cost = lineCost(text);
     // (A line holding a pipe starts its own inline run; one without continues the row before.)
-    if (cost > MAX_INLINE_COST || (cost > 0 && !text.includes('|')) || text.length - text.trimStart().length > MAX_INDENT) return undefined;
+    if (cost > MAX_INLINE_COST || (cost > 0 && !text.includes('|')) || text.length - text.trimStart().length > MAX_INDENT || text.length > MAX_LINE_LENGTH) return undefined;
     if (!piped && !isRowOf(table, text)) {
       stop = pos;
       break;

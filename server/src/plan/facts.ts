@@ -180,9 +180,18 @@ export function taskIdRegExp(pattern: string): RegExp {
   return new RegExp(`(?<![A-Za-z0-9_])(?:${pattern})(?![A-Za-z0-9_])`, 'g');
 }
 
+/** One compiled expression per pattern for findTaskIds (compiling one per cell cost more than the search). */
+const compiledTaskIds = new Map<string, RegExp>();
+
 export function findTaskIds(text: string, pattern: string, base: number): { id: string; span: Span }[] {
   const out: { id: string; span: Span }[] = [];
-  const re = taskIdRegExp(pattern);
+  let re = compiledTaskIds.get(pattern);
+  if (!re) {
+    if (compiledTaskIds.size > 16) compiledTaskIds.clear();
+    re = taskIdRegExp(pattern);
+    compiledTaskIds.set(pattern, re);
+  }
+  re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     if (m[0].length === 0) {

@@ -190,3 +190,12 @@ test('front matter: an edit that unmakes or makes it equals a full parse', () =>
   // An edit inside the front matter that keeps it.
   editAndCompare(text, 8, 8, 'x');
 });
+
+test('a row typed past what remark is given (emphasis marks, a very long line) makes its table plain text, as a full parse does', () => {
+  const text = '# Plan\n\n| Task | Depends On | Estimated Hours |\n|------|-----------|----------------|\n| TASK_001 | None | 2 |\n| TASK_002 | TASK_001 | 3 |\n';
+  const at = text.indexOf('| 3 |') + 2;
+  for (const typed of ['*'.repeat(4001), 'x'.repeat(70 * 1024), `${'_'.repeat(2000)} ${'['.repeat(2001)}`]) {
+    const { doc } = editAndCompare(text, at, at, typed);
+    assert.ok(doc.blockList.some((b) => b.facts.plain), 'the table is kept as plain text');
+  }
+});
