@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateChain } from '../../bench/generatePlan';
-import { criticalPath, dependencyGraph, findDependencyCycles, PlanDocument, parsePlan } from '../../server/src/plan';
+import { criticalPath, dependencyGraph, findDependencyCycles, PlanDocument, parsePlan, type Plan } from '../../server/src/plan';
 import { complete } from '../../server/src/features/completion';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import { documentSymbols } from '../../server/src/features/documentSymbols';
@@ -19,8 +19,15 @@ const N = 20_000;
 const id = (n: number) => `TASK_${String(n).padStart(4, '0')}`;
 const ALL = Array.from({ length: N }, (_, i) => id(i + 1));
 
+/** computeDiagnostics of a plan, computed once for the tests that read them. */
+function diagnosticsOnce(plan: Plan): () => ReturnType<typeof computeDiagnostics> {
+  let diagnostics: ReturnType<typeof computeDiagnostics> | undefined;
+  return () => (diagnostics ??= computeDiagnostics(plan, DEFAULT_SETTINGS));
+}
+
 describe(`a chain of ${N.toLocaleString('en')} tasks`, () => {
   const plan = parsePlan(generateChain(N), { uri: 'file:///chain.plan.md' });
+  const diagnostics = diagnosticsOnce(plan);
 
   test('parses into 20,000 tasks with 19,999 dependencies', () => {
     assert.equal(plan.tasks.length, N);
@@ -38,12 +45,11 @@ describe(`a chain of ${N.toLocaleString('en')} tasks`, () => {
   });
 
   test('computeDiagnostics reports no cycle', () => {
-    const diagnostics = computeDiagnostics(plan, DEFAULT_SETTINGS);
-    assert.deepEqual(diagnostics.filter((d) => d.code === 'dependency-cycle'), []);
+    assert.deepEqual(diagnostics().filter((d) => d.code === 'dependency-cycle'), []);
   });
 
   test('buildTaskGraph: every node and edge, all on the critical path', () => {
-    const graph = buildTaskGraph(plan, computeDiagnostics(plan, DEFAULT_SETTINGS));
+    const graph = buildTaskGraph(plan, diagnostics());
     assert.equal(graph.nodes.length, N);
     assert.equal(graph.edges.length, N - 1);
     assert.ok(graph.edges.every((e) => e.critical && !e.inCycle));
@@ -67,6 +73,7 @@ describe(`a chain of ${N.toLocaleString('en')} tasks`, () => {
 
 describe(`a cycle of ${N.toLocaleString('en')} tasks`, () => {
   const plan = parsePlan(generateChain(N, true), { uri: 'file:///cycle.plan.md' });
+  const diagnostics = diagnosticsOnce(plan);
   const path = [...ALL, id(1)];
 
   test('findDependencyCycles finds one cycle through every task, in dependency order', () => {
@@ -83,14 +90,14 @@ describe(`a cycle of ${N.toLocaleString('en')} tasks`, () => {
   });
 
   test('computeDiagnostics reports the cycle once, naming the whole path', () => {
-    const cycles = computeDiagnostics(plan, DEFAULT_SETTINGS).filter((d) => d.code === 'dependency-cycle');
+    const cycles = diagnostics().filter((d) => d.code === 'dependency-cycle');
     assert.equal(cycles.length, 1);
     assert.equal(cycles[0].message, `Dependency cycle: ${path.join(' → ')}.`);
     assert.equal(cycles[0].relatedInformation?.length, N);
   });
 
   test('buildTaskGraph marks every node and edge as on the cycle', () => {
-    const graph = buildTaskGraph(plan, computeDiagnostics(plan, DEFAULT_SETTINGS));
+    const graph = buildTaskGraph(plan, diagnostics());
     assert.deepEqual(graph.cycles, [path]);
     assert.ok(graph.nodes.every((n) => n.inCycle));
     assert.ok(graph.edges.every((e) => e.inCycle));
