@@ -19,10 +19,11 @@ const unitOnly = process.argv.includes('--unit-only');
 const filter = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const started = Date.now();
-const elapsed = (since = started) => {
-  const s = Math.round((Date.now() - since) / 1000);
+const duration = (ms) => {
+  const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 };
+const elapsed = (since = started) => duration(Date.now() - since);
 const SILENCE_MS = 15_000;
 /** A line that names a test: the spec reporter's ✔/✖ lines and mocha's. */
 const TEST_LINE = /^\s*(✔|✖|✓|\d+\)|﹣)\s/;
@@ -89,7 +90,8 @@ const step = async (name, command, args, { count, buffered = false, started } = 
   const since = started?.since ?? Date.now();
   const result = await (started?.result ?? run(name, command, args, { env: { PLANMARK_PREBUILT_DIST: '1' }, buffered }));
   if (buffered) {
-    print(process.stdout, `\n=== ${name} === (${started ? 'in the background, ' : ''}took ${elapsed(since)}, reported at ${elapsed()} elapsed)\n`);
+    const took = duration((started?.ended ?? Date.now()) - since);
+    print(process.stdout, `\n=== ${name} === (${started ? 'in the background, ' : ''}took ${took}, reported at ${elapsed()} elapsed)\n`);
     print(process.stdout, result.output);
   }
   const counts = count ? count(result.output) : undefined;
@@ -106,8 +108,11 @@ const step = async (name, command, args, { count, buffered = false, started } = 
 
 /** Starts a step whose output is reported later, when step(..., { started }) waits for it. */
 const background = (name, command, args) => {
-  const started = { since: Date.now(), done: false };
-  started.result = run(name, command, args, { env: { PLANMARK_PREBUILT_DIST: '1' }, buffered: true }).finally(() => (started.done = true));
+  const started = { since: Date.now(), done: false, ended: undefined };
+  started.result = run(name, command, args, { env: { PLANMARK_PREBUILT_DIST: '1' }, buffered: true }).finally(() => {
+    started.done = true;
+    started.ended = Date.now();
+  });
   return started;
 };
 
