@@ -258,14 +258,25 @@ const EDIT_KINDS: EditKind[] = [
 export interface MatrixResult {
   lines: string[];
   budgets: Budget[];
+  /** The figures in ms by plan size, for bench/run.ts's JSON output and chart. */
+  data: {
+    sizes: number[];
+    markdownIt: Record<number, number>;
+    remark: Record<number, number>;
+    firstDiagnostics: Record<number, number>;
+    kinds: { name: string; hover: Record<number, number>; diagnostics: Record<number, number> }[];
+  };
 }
 
 const fmt = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 export async function benchEditMatrix(sizes: number[], log: (line: string) => void = console.log): Promise<MatrixResult> {
   const budgets: Budget[] = [];
-  const header = `| edit (hover ms / diagnostics ms beyond the debounce; × one markdown-it parse) | ${sizes.map((s) => `${s.toLocaleString('en')} tasks`).join(' | ')} |`;
-  const table: string[] = [header, `|---|${sizes.map(() => '---').join('|')}|`];
+  // The growth 1,000 → 5,000 tasks of each figure (linear is 5×), when both sizes are measured.
+  const hasGrowth = sizes.includes(1000) && sizes.includes(5000);
+  const grow = (figure: Map<number, number>) => (hasGrowth ? ` ${(figure.get(5000)! / figure.get(1000)!).toFixed(1)}× |` : '');
+  const header = `| edit (hover ms / diagnostics ms beyond the debounce; × one markdown-it parse) | ${sizes.map((s) => `${s.toLocaleString('en')} tasks`).join(' | ')} |${hasGrowth ? ' growth 1,000 → 5,000 (hover / diagnostics) |' : ''}`;
+  const table: string[] = [header, `|---|${sizes.map(() => '---').join('|')}|${hasGrowth ? '---|' : ''}`];
   const perSize = new Map<number, Map<string, { hover: number; diagnostics: number }>>();
   const mdit = new Map<number, number>();
   const remark = new Map<number, number>();
@@ -314,7 +325,10 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
       const m = mdit.get(s)!;
       return `${fmt(r.hover)} / ${fmt(r.diagnostics)} (${(r.hover / m).toFixed(2)}× / ${(r.diagnostics / m).toFixed(2)}×)`;
     });
-    table.push(`| ${kind.name} | ${cells.join(' | ')} |`);
+    const a = perSize.get(1000)?.get(kind.name);
+    const b = perSize.get(5000)?.get(kind.name);
+    const kindGrowth = hasGrowth && a && b ? ` ${(b.hover / a.hover).toFixed(1)}× / ${(b.diagnostics / a.diagnostics).toFixed(1)}× |` : hasGrowth ? ' — |' : '';
+    table.push(`| ${kind.name} | ${cells.join(' | ')} |${kindGrowth}`);
     for (const s of sizes.filter((x) => x >= 1000)) {
       const r = perSize.get(s)?.get(kind.name);
       if (!r) continue;
@@ -322,9 +336,9 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
       budgets.push({ name: `${s.toLocaleString('en')} tasks, ${kind.name}: diagnostics within 1× markdown-it beyond the debounce`, value: r.diagnostics, limit: mdit.get(s)!, unit: 'ms' });
     }
   }
-  table.push(`| one markdown-it parse | ${sizes.map((s) => fmt(mdit.get(s))).join(' | ')} |`);
-  table.push(`| one remark-parse + remark-gfm parse | ${sizes.map((s) => fmt(remark.get(s))).join(' | ')} |`);
-  table.push(`| first diagnostics after opening (beyond the debounce) | ${sizes.map((s) => fmt(first.get(s))).join(' | ')} |`);
+  table.push(`| one markdown-it parse | ${sizes.map((s) => fmt(mdit.get(s))).join(' | ')} |${grow(mdit)}`);
+  table.push(`| one remark-parse + remark-gfm parse | ${sizes.map((s) => fmt(remark.get(s))).join(' | ')} |${grow(remark)}`);
+  table.push(`| first diagnostics after opening (beyond the debounce) | ${sizes.map((s) => fmt(first.get(s))).join(' | ')} |${grow(first)}`);
   if (first.has(1000) && remark.has(1000)) {
     budgets.push({ name: '1,000 tasks: first diagnostics within 1.5× one remark parse', value: first.get(1000)!, limit: remark.get(1000)! * 1.5, unit: 'ms' });
   }
@@ -405,7 +419,19 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
     '|---|',
     ...hostile,
   ];
-  return { lines, budgets };
+  const bySize = (figure: (s: number) => number | undefined) => Object.fromEntries(sizes.flatMap((s) => (figure(s) === undefined ? [] : [[s, figure(s)!]])));
+  const data: MatrixResult['data'] = {
+    sizes,
+    markdownIt: bySize((s) => mdit.get(s)),
+    remark: bySize((s) => remark.get(s)),
+    firstDiagnostics: bySize((s) => first.get(s)),
+    kinds: EDIT_KINDS.map((kind) => ({
+      name: kind.name,
+      hover: bySize((s) => perSize.get(s)?.get(kind.name)?.hover),
+      diagnostics: bySize((s) => perSize.get(s)?.get(kind.name)?.diagnostics),
+    })),
+  };
+  return { lines, budgets, data };
 }
 
 /**

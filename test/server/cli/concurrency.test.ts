@@ -11,9 +11,13 @@ import { runCli, runCliAsync } from '../../../server/src/cli';
 import { builtDist } from '../../builtDist';
 
 const repo = path.resolve(__dirname, '../../..');
-// Every fixture: plans of all kinds, with errors (exit 1), warnings, Kiro requirements beside
-// task lists, and a workspace whose cross-plan findings are added by the workers.
-const FOLDER = 'test/fixtures';
+// Plans of all kinds, with errors (exit 1), warnings, disable comments, Kiro requirements beside
+// task lists, a workspace whose cross-plan findings the workers add, folders and files named.
+const INPUTS = [
+  'test/fixtures/workspace',
+  'test/fixtures/kinds',
+  ...['unknown-task-depends-on', 'dependency-cycle-two', 'disable-directives', 'nested-fence', 'malformed-row'].map((n) => `test/fixtures/defects/${n}.plan.md`),
+];
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'planmark-concurrency-'));
@@ -57,13 +61,13 @@ async function inWorkers(argv: string[], script: string) {
 describe('planmark check in worker threads', () => {
   for (const format of FORMATS) {
     test(`--format ${format}: the same output, messages and exit status as in one thread`, async () => {
-      const serial = await oneThread(['check', '--format', format, FOLDER]);
+      const serial = await oneThread(['check', '--format', format, ...INPUTS]);
       const workers = countingWorkerScript();
-      const parallel = await inWorkers(['check', '--format', format, '--concurrency', '3', FOLDER], workers.script);
+      const parallel = await inWorkers(['check', '--format', format, '--concurrency', '3', ...INPUTS], workers.script);
       assert.equal(workers.started(), 3, 'three workers checked the files');
       assert.equal(serial.code, 1, 'the fixtures hold errors');
-      if (format === 'json') assert.ok((JSON.parse(serial.out) as unknown[]).length > 70);
-      else assert.match(serial.err, /^7\d plans checked: \d+ errors, \d+ warnings\.\n$/);
+      if (format === 'json') assert.ok((JSON.parse(serial.out) as unknown[]).length >= 10);
+      else assert.match(serial.err, /^1\d plans checked: [1-9]\d* errors, [1-9]\d* warnings\.\n$/);
       assert.equal(parallel.code, serial.code);
       assert.equal(parallel.err, serial.err);
       assert.equal(parallel.out, serial.out);
@@ -73,7 +77,7 @@ describe('planmark check in worker threads', () => {
   test('files skipped for their size are reported in file order, and the workspace findings are the same', async () => {
     const config = path.join(scratch, 'small.json');
     fs.writeFileSync(config, JSON.stringify({ 'planmark.maxFileSize': 5300 }));
-    const argv = ['check', '--config', config, 'test/fixtures/workspace', 'test/fixtures/defects', 'test/fixtures/kinds'];
+    const argv = ['check', '--config', config, ...INPUTS];
     const serial = await oneThread(argv);
     const workers = countingWorkerScript();
     const parallel = await inWorkers([...argv, '--concurrency', '2'], workers.script);
@@ -93,18 +97,18 @@ describe('planmark check in worker threads', () => {
   });
 
   test('a bad --concurrency is a usage error', async () => {
-    const r = await inWorkers(['check', '--concurrency', 'many', FOLDER], countingWorkerScript().script);
+    const r = await inWorkers(['check', '--concurrency', 'many', ...INPUTS], countingWorkerScript().script);
     assert.equal(r.code, 2);
     assert.match(r.err, /--concurrency must be auto, off or a whole number of threads, not "many"/);
   });
 
   test('bin/planmark.js checks a folder in workers with the same output as in one thread', () => {
     const run = (concurrency: string) =>
-      spawnSync(process.execPath, [builtDist().bin, 'check', '--concurrency', concurrency, '--format', 'json', FOLDER], { cwd: repo, encoding: 'utf8' });
+      spawnSync(process.execPath, [builtDist().bin, 'check', '--concurrency', concurrency, '--format', 'json', ...INPUTS], { cwd: repo, encoding: 'utf8' });
     const serial = run('off');
     const parallel = run('2');
     assert.equal(serial.status, 1, serial.stderr);
-    assert.ok((JSON.parse(serial.stdout) as unknown[]).length > 70);
+    assert.ok((JSON.parse(serial.stdout) as unknown[]).length >= 10);
     assert.equal(parallel.status, serial.status);
     assert.equal(parallel.stderr, serial.stderr);
     assert.equal(parallel.stdout, serial.stdout);
