@@ -11,7 +11,8 @@
 // Without --suite it runs test/vscode/suite/, then test/vscode/suite-untrusted/ (the same
 // extension in a workspace that is NOT trusted, in its own VS Code) and test/vscode/suite-examples/
 // (examples/ as the workspace, as `npm start` opens it: the README's first picture); the exit
-// code is non-zero when any fails. --suite <dir> runs that folder only. A suite folder may hold a
+// code is non-zero when any fails. The two short ones run one after the other beside the first
+// (code-server back end), each printing its output when it ends. --suite <dir> runs that folder only. A suite folder may hold a
 // vscode-test.json: {"workspaceTrust": "untrusted", "workspace": "<dir relative to the repo>"}
 // (suite-untrusted has one, so `--suite test/vscode/suite-untrusted` is untrusted by itself).
 //
@@ -64,6 +65,19 @@ const EXAMPLES_SUITE_DIR = path.join(ROOT, 'test', 'vscode', 'suite-examples');
 
 const require = createRequire(import.meta.url);
 const log = (...a) => console.error('[vscode-test]', ...a);
+
+/** Where a suite run prints: straight out, or kept and printed in one piece when it ends. */
+const DIRECT = { out: (text) => process.stdout.write(text), log, flush: () => undefined };
+function bufferedOutput() {
+  const parts = [];
+  return {
+    out: (text) => parts.push([process.stdout, text]),
+    log: (...a) => parts.push([process.stderr, `${util.format('[vscode-test]', ...a)}\n`]),
+    flush: () => {
+      for (const [stream, text] of parts.splice(0)) stream.write(text);
+    },
+  };
+}
 
 // ---------------------------------------------------------------- arguments
 function parseArgs(argv) {
@@ -239,7 +253,7 @@ function parseExpression(rest) {
 const WEBVIEW_URL = /\/webview\/|vscode-webview|webview\/browser\/pre/;
 
 /** Handles the suite's requests (screenshots, frame queries) arriving through its log. */
-function makeRequestHandler(page, ipcDir, screenshotDir) {
+function makeRequestHandler(page, ipcDir, screenshotDir, { log }) {
   const seen = new Set();
   let chain = Promise.resolve();
   const handle = async (kind, id, rest) => {
@@ -314,7 +328,12 @@ const NOISE = [
 ];
 const isNoise = (text) => NOISE.some((re) => re.test(text));
 
-async function runCodeServer(o, bundle, suiteEnv, version, run) {
+/**
+ * Runs a suite in code-server. `output` is where it prints (DIRECT or bufferedOutput());
+ * `onUp` is called once code-server answers, before the workbench opens.
+ */
+async function runCodeServer(o, bundle, suiteEnv, version, run, output = DIRECT, onUp = () => undefined) {
+  const { log } = output;
   let entry;
   let node;
   try {
@@ -341,13 +360,14 @@ async function runCodeServer(o, bundle, suiteEnv, version, run) {
     });
     await waitHealthy(server);
     log(`code-server ${version} up on 127.0.0.1:${server.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s${run.untrusted ? ' (workspace trust on, folder untrusted)' : ''}`);
+    onUp();
 
     const context = await browser.newContext({ viewport: o.viewport });
     const page = await context.newPage();
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
-    const onRequest = makeRequestHandler(page, ipcDir, screenshotDir);
-    const output = [];
+    const onRequest = makeRequestHandler(page, ipcDir, screenshotDir, output);
+    const lines = [];
     // PLANMARK_SCREENSHOT: taken when mocha prints its summary (the extension host is still up,
     // unlike after codeAutomationExit), else when the run ends.
     let finalShot = null;
@@ -363,11 +383,11 @@ async function runCodeServer(o, bundle, suiteEnv, version, run) {
     };
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = formatLogArgs(args);
-      output.push(text);
+      lines.push(text);
       onRequest(text);
       if (/^\s*\d+ passing/.test(text)) takeFinalShot();
       if (!o.verbose && (isNoise(text) || /^PLANMARK_(SCREENSHOT_NOW|QUERY)/.test(text))) return;
-      process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      output.out(text.endsWith('\n') ? text : text + '\n');
     });
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
     if (o.verbose) {
@@ -397,8 +417,8 @@ async function runCodeServer(o, bundle, suiteEnv, version, run) {
       log(`ERROR: ${outcome.error}. code-server's log:\n${server.tailLog()}`);
       return 1;
     }
-    summarize(output.join('\n'), outcome.code);
-    if (outcome.code !== 0 && !o.verbose && !/\d+ passing/.test(output.join('\n'))) {
+    summarize(lines.join('\n'), outcome.code, output);
+    if (outcome.code !== 0 && !o.verbose && !/\d+ passing/.test(lines.join('\n'))) {
       log(`code-server's log (last lines):\n${server.tailLog(25)}`);
     }
     return outcome.code;
@@ -411,7 +431,7 @@ async function runCodeServer(o, bundle, suiteEnv, version, run) {
 
 const totals = { passed: 0, failed: 0, counted: 0 };
 
-function summarize(text, code) {
+function summarize(text, code, { out, log }) {
   const passing = /(\d+) passing/.exec(text);
   const failing = /(\d+) failing/.exec(text);
   const pending = /(\d+) pending/.exec(text);
@@ -421,7 +441,7 @@ function summarize(text, code) {
   totals.failed += f;
   totals.counted++;
   log(`VS Code suite exit code ${code}`);
-  console.log(`vscode: ${p} passed, ${f} failed${pending ? `, ${pending[1]} skipped` : ''}`);
+  out(`vscode: ${p} passed, ${f} failed${pending ? `, ${pending[1]} skipped` : ''}\n`);
 }
 
 // ---------------------------------------------------------------- main
@@ -449,12 +469,14 @@ async function main() {
   fs.rmSync(ipcDir, { recursive: true, force: true });
   fs.mkdirSync(ipcDir, { recursive: true });
 
-  let attempts = o.backend === 'auto' ? ['electron', 'code-server'] : [o.backend];
-  let exitCode = 0;
-  for (const run of runs) {
+  /**
+   * Runs one suite on the first back end of `attempts` that can run; resolves with its exit
+   * code and that back end. `onUp` is called once its code-server answers.
+   */
+  const runSuite = async (run, attempts, output = DIRECT, onUp = () => undefined) => {
     const tb = Date.now();
     const bundle = await bundleSuite(run.dir);
-    log(`bundled ${bundle.tests.length} test file(s) into ${path.relative(ROOT, bundle.outDir)} in ${Date.now() - tb} ms${run.untrusted ? ' (untrusted workspace)' : ''}`);
+    output.log(`bundled ${bundle.tests.length} test file(s) into ${path.relative(ROOT, bundle.outDir)} in ${Date.now() - tb} ms${run.untrusted ? ' (untrusted workspace)' : ''}`);
     const baseEnv = {
       PLANMARK_REPO_ROOT: ROOT,
       PLANMARK_TEST_WORKSPACE: run.workspace,
@@ -467,29 +489,53 @@ async function main() {
       ...(o.grep && runs.length > 1 ? { PLANMARK_TEST_ALLOW_EMPTY: '1' } : {}),
     };
     const reasons = [];
-    let code;
     for (const backend of attempts) {
       try {
         if (backend === 'electron') {
-          code = await runElectron(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'electron' }, run);
-        } else {
-          const version = backend === 'code-server-latest'
-            ? LATEST_CODE_SERVER_VERSION
-            : process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
-          code = await runCodeServer(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir }, version, run);
+          return { code: await runElectron(o, bundle, { ...baseEnv, PLANMARK_TEST_BACKEND: 'electron' }, run), backend };
         }
-        // The next suites go straight to the back end that ran this one.
-        attempts = [backend];
-        break;
+        const version = backend === 'code-server-latest'
+          ? LATEST_CODE_SERVER_VERSION
+          : process.env.PLANMARK_CODE_SERVER_VERSION || DEFAULT_CODE_SERVER_VERSION;
+        const suiteEnv = { ...baseEnv, PLANMARK_TEST_BACKEND: 'code-server', PLANMARK_TEST_IPC_DIR: ipcDir };
+        return { code: await runCodeServer(o, bundle, suiteEnv, version, run, output, () => onUp(backend)), backend };
       } catch (e) {
         if (!(e instanceof Unavailable)) throw e;
         reasons.push(`${backend}: ${e.message}`);
-        log(`${backend} back end unavailable: ${e.message}`);
+        output.log(`${backend} back end unavailable: ${e.message}`);
       }
     }
-    if (code === undefined) throw new Error(`no VS Code could run the tests:\n  ${reasons.join('\n  ')}`);
-    if (code !== 0) exitCode = code;
-  }
+    throw new Error(`no VS Code could run the tests:\n  ${reasons.join('\n  ')}`);
+  };
+
+  // The first suite (the long one) prints as it runs. The others are short: once the first
+  // one's code-server is up, they run one after the other beside it, each in its own
+  // code-server, and print when they end; with the electron back end (one download cache,
+  // one display) they run after it.
+  const [first, ...others] = runs;
+  let up;
+  const firstUp = new Promise((resolve) => (up = resolve));
+  const firstRun = runSuite(first, o.backend === 'auto' ? ['electron', 'code-server'] : [o.backend], DIRECT, up);
+  firstRun.then(() => up(undefined), () => up(undefined));
+  const otherCodes = (async () => {
+    const besideBackend = others.length ? await firstUp : undefined;
+    const backend = besideBackend ?? (await firstRun).backend;
+    const codes = [];
+    for (const run of others) {
+      const output = besideBackend ? bufferedOutput() : DIRECT;
+      try {
+        codes.push((await runSuite(run, [backend], output)).code);
+      } finally {
+        output.flush();
+      }
+    }
+    return codes;
+  })();
+  // Reported through the await below; without this, a failure of the first suite first would
+  // leave this one's rejection unhandled.
+  otherCodes.catch(() => undefined);
+  const codes = [(await firstRun).code, ...(await otherCodes)];
+  const exitCode = codes.find((c) => c !== 0) ?? 0;
   if (runs.length > 1 && totals.counted === runs.length) {
     console.log(`vscode (all ${runs.length} suites): ${totals.passed} passed, ${totals.failed} failed`);
     if (o.grep && totals.passed + totals.failed === 0) {
