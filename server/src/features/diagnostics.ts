@@ -188,7 +188,8 @@ function checkTasks(plan: Plan, out: Draft[]): void {
         data: { id: task.id },
       });
     }
-    const seen = new Map<string, Span>();
+    // (No map for the many rows with one dependency or none: this runs per task per version.)
+    const seen = task.dependsOn.length > 1 ? new Map<string, Span>() : undefined;
     task.dependsOn.forEach((ref, i) => {
       if (ref.id === task.id) {
         out.push({ code: 'self-dependency', span: ref.span, message: `${task.id} depends on itself.`, data: { id: task.id } });
@@ -201,7 +202,7 @@ function checkTasks(plan: Plan, out: Draft[]): void {
           data: { id: ref.id },
         });
       }
-      const earlier = seen.get(ref.id);
+      const earlier = seen?.get(ref.id);
       if (earlier) {
         // Remove the reference with the separator before it: "A, B, A" -> "A, B".
         const prev = task.dependsOn[i - 1];
@@ -214,7 +215,7 @@ function checkTasks(plan: Plan, out: Draft[]): void {
           data: { id: ref.id, remove },
         });
       } else {
-        seen.set(ref.id, ref.span);
+        seen?.set(ref.id, ref.span);
       }
     });
     const hoursCell = task.hoursCell;
@@ -311,8 +312,8 @@ function checkGraphAgreement(plan: Plan, out: Draft[]): void {
   const hasTable = plan.tasks.length > 0;
   if (!graphBlock || !hasTable) return;
   const graph = dependencyGraph(plan);
-  for (const [key, where] of graph.statements) {
-    const [from, to] = key.split('\u0000');
+  for (const where of graph.statements.values()) {
+    const { from, to } = where;
     if (from === to) continue;
     // An edge from a task without a row is already an unknown-task error.
     if (where.table.length && !where.mermaid.length && plan.taskById.has(from)) {

@@ -10,8 +10,16 @@ export interface DependencyGraph {
   prerequisites: Map<string, string[]>;
   /** Dependents of each task (unique). */
   dependents: Map<string, string[]>;
-  /** Where each edge `from->to` is stated. */
-  statements: Map<string, { table: Span[]; mermaid: Span[] }>;
+  /** Where each edge `from->to` is stated (keyed by edgeKey). */
+  statements: Map<string, EdgeStatements>;
+}
+
+/** Where one edge is stated: the Depends On references and the mermaid edges. */
+export interface EdgeStatements {
+  from: string;
+  to: string;
+  table: Span[];
+  mermaid: Span[];
 }
 
 export function edgeKey(from: string, to: string): string {
@@ -46,7 +54,15 @@ export function dependencyGraph(plan: Plan): DependencyGraph {
   if (cached) return cached;
   const lineage = lineageOf.get(plan);
   const last = lineage ? lastAnalysed.get(lineage) : undefined;
-  const graph = (last && sameGraphInputs(last, plan) && withCurrentSpans(last, plan)) || buildGraph(plan);
+  let graph = last && sameGraphInputs(last, plan) ? withCurrentSpans(last, plan) : undefined;
+  if (!graph) {
+    graph = buildGraph(plan);
+    if (last) {
+      previousGraphOf.set(graph, last.graph);
+      // One step back only: an older graph stays unreachable.
+      previousGraphOf.delete(last.graph);
+    }
+  }
   graphCache.set(plan, graph);
   if (lineage) lastAnalysed.set(lineage, { tasks: plan.tasks, edges: plan.edges, mentions: plan.mentions, graph });
   return graph;
@@ -103,6 +119,36 @@ function withCurrentSpans(last: AnalysedVersion, plan: Plan): DependencyGraph | 
   return { ids, prerequisites, dependents, statements };
 }
 
+/** The graph of the previous analysed version of the same document, for a graph built anew. */
+const previousGraphOf = new WeakMap<DependencyGraph, DependencyGraph>();
+
+/**
+ * Whether an edge of `graph` that `previous` lacks may lie on a cycle of `graph`: its target
+ * reaches its source (removing edges makes no cycle). Past a few new edges, true: a search per
+ * edge would cost more than finding the cycles anew.
+ */
+function addsCycle(previous: DependencyGraph, graph: DependencyGraph): boolean {
+  let added = 0;
+  for (const [key, s] of graph.statements) {
+    if (s.from === s.to || previous.statements.has(key)) continue;
+    if (++added > 16) return true;
+    // Depth-first from the target over dependents, looking for the source.
+    const seen = new Set<string>([s.to]);
+    const stack = [s.to];
+    while (stack.length) {
+      const v = stack.pop()!;
+      for (const w of graph.dependents.get(v) ?? []) {
+        if (w === s.from) return true;
+        if (!seen.has(w)) {
+          seen.add(w);
+          stack.push(w);
+        }
+      }
+    }
+  }
+  return false;
+}
+
 function buildGraph(plan: Plan): DependencyGraph {
   const ids: string[] = [];
   const seen = new Set<string>();
@@ -115,14 +161,14 @@ function buildGraph(plan: Plan): DependencyGraph {
   for (const t of plan.tasks) add(t.id);
   const prerequisites = new Map<string, string[]>();
   const dependents = new Map<string, string[]>();
-  const statements = new Map<string, { table: Span[]; mermaid: Span[] }>();
+  const statements = new Map<string, EdgeStatements>();
   const addEdge = (e: DependencyEdge) => {
     add(e.from);
     add(e.to);
     const key = edgeKey(e.from, e.to);
     let s = statements.get(key);
     if (!s) {
-      s = { table: [], mermaid: [] };
+      s = { from: e.from, to: e.to, table: [], mermaid: [] };
       statements.set(key, s);
       push(prerequisites, e.to, e.from);
       push(dependents, e.from, e.to);
@@ -199,9 +245,16 @@ const cycleCache = new WeakMap<Map<string, string[]>, DependencyCycle[]>();
  * Paths follow prerequisite -> dependent order, e.g. TASK_009 -> TASK_010 -> TASK_009.
  */
 export function findDependencyCycles(plan: Plan): DependencyCycle[] {
-  const { ids, dependents } = dependencyGraph(plan);
+  const graph = dependencyGraph(plan);
+  const { ids, dependents } = graph;
   const cached = cycleCache.get(dependents);
   if (cached) return cached;
+  // A version whose predecessor had no cycle has none unless an edge it added closes one.
+  const previous = previousGraphOf.get(graph);
+  if (previous && cycleCache.get(previous.dependents)?.length === 0 && !addsCycle(previous, graph)) {
+    cycleCache.set(dependents, []);
+    return [];
+  }
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -210,7 +263,9 @@ export function findDependencyCycles(plan: Plan): DependencyCycle[] {
   let counter = 0;
   for (const root of ids) {
     if (index.has(root)) continue;
-    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    // Each frame keeps its successors (self-dependencies left out), read once per task.
+    const successors = (id: string) => (dependents.get(id) ?? []).filter((s) => s !== id);
+    const work: { id: string; next: number; succ: string[] }[] = [{ id: root, next: 0, succ: successors(root) }];
     index.set(root, counter);
     low.set(root, counter);
     counter++;
@@ -218,7 +273,7 @@ export function findDependencyCycles(plan: Plan): DependencyCycle[] {
     onStack.add(root);
     while (work.length) {
       const frame = work[work.length - 1];
-      const succ = (dependents.get(frame.id) ?? []).filter((s) => s !== frame.id);
+      const succ = frame.succ;
       if (frame.next < succ.length) {
         const w = succ[frame.next++];
         if (!index.has(w)) {
@@ -227,7 +282,7 @@ export function findDependencyCycles(plan: Plan): DependencyCycle[] {
           counter++;
           stack.push(w);
           onStack.add(w);
-          work.push({ id: w, next: 0 });
+          work.push({ id: w, next: 0, succ: successors(w) });
         } else if (onStack.has(w)) {
           low.set(frame.id, Math.min(low.get(frame.id)!, index.get(w)!));
         }

@@ -369,7 +369,8 @@ export function assemblePlan(
       });
     } else if (table.header.length >= 2) {
       for (const row of [{ span: table.header[0].span, cells: table.header }, ...table.rows]) {
-        const key = row.cells[0] ? canonicalKey(row.cells[0].text) : '';
+        // No key has a digit: the rows of a task table (IDs) are passed over without a lookup.
+        const key = row.cells[0] && !/\d/.test(row.cells[0].text) ? canonicalKey(row.cells[0].text) : '';
         const cell = row.cells[1];
         if (tableKey(key) && cell) {
           fields.push({ field: { key, keySpan: row.cells[0].span, value: cell.text, valueSpan: cell.span, lineSpan: row.span }, section: table.section });
