@@ -219,6 +219,43 @@ export class LspClient {
     });
   }
 
+  private cancelledRequests = 0;
+  /**
+   * Sends a request and its $/cancelRequest in one write to the server's stdin (a client that
+   * cancels at once), so that the server has both before it can answer, however fast it is;
+   * resolves with the error code of the answer (undefined: a result).
+   */
+  async sendCancelled(method: string, params: unknown): Promise<number | undefined> {
+    const id = `cancelled-${++this.cancelledRequests}`;
+    const frame = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const stdout = this.child.stdout!;
+    let output = '';
+    let listener: (chunk: Buffer) => void = () => undefined;
+    const answer = new Promise<number | undefined>((resolve) => {
+      listener = (chunk) => {
+        output += chunk.toString('utf8');
+        // Frames start with their header; a body never holds a raw CRLF.
+        for (const m of output.matchAll(/Content-Length: (\d+)\r\n\r\n/g)) {
+          const length = Number(m[1]);
+          const body = Buffer.from(output.slice(m.index + m[0].length)).subarray(0, length);
+          if (body.length < length) continue;
+          const message = JSON.parse(body.toString('utf8')) as { id?: unknown; error?: { code: number } };
+          if (message.id === id) resolve(message.error?.code);
+        }
+      };
+      stdout.on('data', listener);
+    });
+    this.child.stdin!.write(frame({ id, method, params }) + frame({ method: '$/cancelRequest', params: { id } }));
+    try {
+      return await this.within(answer, `the answer to a cancelled ${method}`);
+    } finally {
+      stdout.off('data', listener);
+    }
+  }
+
   /** `promise`, or a clear failure after WAIT_MS. */
   within<T>(promise: Promise<T>, what: string): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;

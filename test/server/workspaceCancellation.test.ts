@@ -80,50 +80,14 @@ describe('workspace-wide requests over stdio, cancelled', () => {
   });
   after(() => client?.kill());
 
-  let sent = 0;
-  /**
-   * Sends a request and its $/cancelRequest in one write to the server's stdin (as a client
-   * does that cancels at once), so that the server has both before it answers, whatever the
-   * machine's speed; resolves with the error code of the answer (undefined: a result).
-   */
-  async function sentAndCancelled(method: string, params: unknown): Promise<number | undefined> {
-    const id = `cancelled-${++sent}`;
-    const frame = (message: object) => {
-      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
-      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    };
-    let output = '';
-    let listener: (chunk: Buffer) => void = () => undefined;
-    const answer = new Promise<number | undefined>((resolve) => {
-      listener = (chunk) => {
-        output += chunk.toString('utf8');
-        // Frames start with their header; a body never holds a raw CRLF.
-        for (const m of output.matchAll(/Content-Length: (\d+)\r\n\r\n/g)) {
-          const start = m.index + m[0].length;
-          const body = Buffer.from(output.slice(start)).subarray(0, Number(m[1])).toString('utf8');
-          if (Buffer.byteLength(body) < Number(m[1])) continue;
-          const message = JSON.parse(body) as { id?: unknown; error?: { code: number } };
-          if (message.id === id) resolve(message.error?.code);
-        }
-      };
-      client.child.stdout!.on('data', listener);
-    });
-    client.child.stdin!.write(frame({ id, method, params }) + frame({ method: '$/cancelRequest', params: { id } }));
-    try {
-      return await client.within(answer, `the answer to a cancelled ${method}`);
-    } finally {
-      client.child.stdout!.off('data', listener);
-    }
-  }
-
   test('find references, rename, workspace symbols and the Plans view answer RequestCancelled', async () => {
     const textDocument = { uri: uriOf(1) };
     const cancelled = LSPErrorCodes.RequestCancelled;
-    assert.equal(await sentAndCancelled(ReferencesRequest.method, { textDocument, position: onTask, context: { includeDeclaration: true } }), cancelled);
-    assert.equal(await sentAndCancelled(RenameRequest.method, { textDocument, position: onTask, newName: 'TASK_100' }), cancelled);
-    assert.equal(await sentAndCancelled(WorkspaceSymbolRequest.method, { query: 'TASK' }), cancelled);
-    assert.equal(await sentAndCancelled(WorkspacePlansRequest.method, null), cancelled);
-    assert.equal(await sentAndCancelled(TaskGraphRequest.method, { uri: uriOf(1) }), cancelled);
+    assert.equal(await client.sendCancelled(ReferencesRequest.method, { textDocument, position: onTask, context: { includeDeclaration: true } }), cancelled);
+    assert.equal(await client.sendCancelled(RenameRequest.method, { textDocument, position: onTask, newName: 'TASK_100' }), cancelled);
+    assert.equal(await client.sendCancelled(WorkspaceSymbolRequest.method, { query: 'TASK' }), cancelled);
+    assert.equal(await client.sendCancelled(WorkspacePlansRequest.method, null), cancelled);
+    assert.equal(await client.sendCancelled(TaskGraphRequest.method, { uri: uriOf(1) }), cancelled);
   });
 
   test('the same requests, not cancelled, cover every plan of the workspace', async () => {
