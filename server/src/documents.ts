@@ -81,8 +81,17 @@ export class OpenDocument {
 
   /** The plan kind of the document now (its path and shape), or undefined when it is no plan. */
   kindOf(globs: readonly string[], roots: readonly string[] = [], kinds: PlanKindSettings = ALL_PLAN_KINDS): PlanKind | undefined {
-    return planKindOf(fsPathOf(this.uri), this.textValue, globs, roots, kinds);
+    // Asked by every request and every publish: kept until the text or the settings change.
+    const known = this.knownKind;
+    if (known && known.text === this.textValue && known.globs === globs && known.roots === roots && known.kinds === kinds) return known.kind;
+    const kind = planKindOf(fsPathOf(this.uri), this.textValue, globs, roots, kinds);
+    this.knownKind = { text: this.textValue, globs, roots, kinds, kind };
+    return kind;
   }
+
+  private knownKind:
+    | { text: string; globs: readonly string[]; roots: readonly string[]; kinds: PlanKindSettings; kind: PlanKind | undefined }
+    | undefined;
 
   /** The kind the model is built for; a different kind rebuilds it. */
   private kind: PlanKind = 'template';

@@ -130,6 +130,10 @@ export function startServer(connection: Connection, parserScript?: string): void
 
   async function publish(uri: string): Promise<void> {
     timers.delete(uri);
+    // The connection writes answers from setImmediate callbacks: a debounce timer that fires
+    // right after a request was handled would otherwise hold that answer (the hover after a
+    // keystroke) until the diagnostics are computed. Let the pending writes go out first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const doc = documents.get(uri);
     if (!doc) return;
     const docSettings = settingsFor(uri);
