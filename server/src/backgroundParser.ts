@@ -1,10 +1,17 @@
-// Full parses of large plans run on a worker thread: a remark parse of a 5,000-task plan takes
-// seconds, and the server must keep answering meanwhile. The worker is this same bundle,
-// started with a role in its workerData.
-import { Worker, parentPort, workerData, isMainThread } from 'node:worker_threads';
+// Full parses of large plans run in a child process: a remark parse of a 5,000-task plan takes
+// a second or more, and the server must keep answering meanwhile. The process is this same bundle,
+// started with a role on its command line.
+//
+// A process rather than a worker thread, for memory: such a parse allocates about 250 MiB, which a
+// worker thread keeps in the server's own process (its heap until it stops, and the C heap arenas
+// of its thread after it has stopped), so an open plan cost the server twice its model and grew
+// with every reparse. A process returns all of it to the system when it exits, which it does as
+// soon as no parse is pending; starting one costs far less than the parses it runs.
+import { fork, type ChildProcess } from 'node:child_process';
 import { parseBlocks, type Block } from './plan/blocks';
 
-export const PARSER_ROLE = 'planmark-parser';
+/** The command-line argument that makes the bundle a parser process. */
+export const PARSER_ROLE = '--planmark-parser';
 
 interface ParseRequest {
   id: number;
@@ -14,35 +21,43 @@ interface ParseRequest {
 
 type ParseResponse = { id: number; blocks: Block[] } | { id: number; error: string };
 
-/** True inside the parser worker. */
+/** True in a parser process started by BackgroundParser. */
 export function isParserWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | null)?.role === PARSER_ROLE;
+  return process.argv.includes(PARSER_ROLE) && typeof process.send === 'function';
 }
 
 export function runParserWorker(): void {
-  parentPort!.on('message', (request: ParseRequest) => {
+  process.on('message', (request: ParseRequest) => {
     let response: ParseResponse;
     try {
       response = { id: request.id, blocks: parseBlocks(request.text, 0, request.text.length, { taskIdPattern: request.taskIdPattern }) };
     } catch (error) {
-      response = { id: request.id, error: error instanceof Error ? error.stack ?? error.message : String(error) };
+      response = { id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
-    parentPort!.postMessage(response);
+    process.send!(response);
   });
+  // The server stopped it (nothing pending) or went away: either way, exit.
+  process.on('disconnect', () => process.exit(0));
 }
 
 /**
- * Parses on a worker started for the parses pending at once and stopped as soon as it has none.
- * A worker that parsed a large plan holds its parse heap (about 250 MiB at 5,000 tasks) until it
- * stops, and the server's memory is what the user pays for as long as the plan is open; so the
- * answer is handed over only once the worker has exited and returned that memory. Starting a worker
- * costs far less than the large parses it runs.
+ * Node options the parser process inherits from the server: heap limits (someone who raised the
+ * server's for a huge plan needs them for its parse too), never a debugger port or loader hooks.
+ */
+function inheritedExecArgv(): string[] {
+  return process.execArgv.filter((arg) => /^--(max|min)-[a-z-]+-size=|^--stack-size=/.test(arg));
+}
+
+/**
+ * Parses in a child process started for the parses pending at once and stopped as soon as it has
+ * none; an answer is handed over once the process has exited, so that its memory is back when the
+ * model it parsed is used.
  */
 export class BackgroundParser {
-  private worker: ParserWorker | undefined;
+  private worker: ParserProcess | undefined;
   private nextId = 1;
 
-  /** `script` is the bundle to run as the worker; without one, parses run inline. */
+  /** `script` is the bundle to run as the parser process; without one, parses run inline. */
   constructor(
     private readonly script: string | undefined,
     private readonly log: (message: string) => void,
@@ -50,30 +65,47 @@ export class BackgroundParser {
 
   parse(text: string, taskIdPattern: string): Promise<Block[]> {
     if (!this.script) return Promise.resolve(parseBlocks(text, 0, text.length, { taskIdPattern }));
-    this.worker ??= this.startWorker();
+    this.worker ??= this.start();
     const worker = this.worker;
     const id = this.nextId++;
     return new Promise<Block[]>((resolve, reject) => {
       worker.pending.set(id, { resolve, reject });
-      worker.thread.postMessage({ id, text, taskIdPattern } satisfies ParseRequest);
+      worker.child.send({ id, text, taskIdPattern } satisfies ParseRequest, (error) => {
+        if (error) worker.fail(error);
+      });
     });
   }
 
-  /** Whether a worker thread is running (a parse is pending on it). */
+  /** Whether a parser process is running (a parse is pending in it). */
   get running(): boolean {
     return this.worker !== undefined;
   }
 
   dispose(): void {
-    void this.worker?.thread.terminate();
+    this.worker?.child.kill();
     this.worker = undefined;
   }
 
-  private startWorker(): ParserWorker {
-    const thread = new Worker(this.script!, { workerData: { role: PARSER_ROLE } });
-    thread.unref();
-    const worker: ParserWorker = { thread, pending: new Map(), answered: [] };
-    thread.on('message', (response: ParseResponse) => {
+  private start(): ParserProcess {
+    const child = fork(this.script!, [PARSER_ROLE], {
+      serialization: 'advanced',
+      execArgv: inheritedExecArgv(),
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const worker: ParserProcess = {
+      child,
+      pending: new Map(),
+      answered: [],
+      fail: (error: Error) => {
+        if (this.worker === worker) this.worker = undefined;
+        if (worker.pending.size === 0) return;
+        this.log(`parser process failed: ${error.message}`);
+        for (const waiting of worker.pending.values()) waiting.reject(error);
+        worker.pending.clear();
+        child.kill();
+      },
+    };
+    child.on('message', (response: ParseResponse) => {
       const waiting = worker.pending.get(response.id);
       if (!waiting) return;
       worker.pending.delete(response.id);
@@ -82,32 +114,27 @@ export class BackgroundParser {
         settle();
         return;
       }
-      // The last pending parse: stop the worker, then answer. Parses requested meanwhile go to a
-      // new worker.
+      // The last pending parse: stop the process, then answer. Parses requested meanwhile go to a
+      // new process.
       if (this.worker === worker) this.worker = undefined;
       worker.answered.push(settle);
-      void thread.terminate();
+      child.disconnect();
     });
-    const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      if (worker.pending.size === 0) return;
-      this.log(`parser worker failed: ${error.message}`);
-      for (const waiting of worker.pending.values()) waiting.reject(error);
-      worker.pending.clear();
-    };
-    thread.on('error', fail);
-    thread.on('exit', (code) => {
-      fail(new Error(`parser worker exited with code ${code}`));
+    child.on('error', (error) => worker.fail(error));
+    child.on('exit', (code, signal) => {
+      worker.fail(new Error(`parser process exited (${signal ?? `code ${code}`})`));
       for (const settle of worker.answered.splice(0)) settle();
     });
     return worker;
   }
 }
 
-interface ParserWorker {
-  thread: Worker;
-  /** Parses sent to this worker and not answered yet. */
+interface ParserProcess {
+  child: ChildProcess;
+  /** Parses sent to this process and not answered yet. */
   pending: Map<number, { resolve: (blocks: Block[]) => void; reject: (error: Error) => void }>;
-  /** Answers received, handed over when the worker has exited. */
+  /** Answers received, handed over once the process has exited. */
   answered: (() => void)[];
+  /** Rejects every pending parse and stops the process. */
+  fail: (error: Error) => void;
 }

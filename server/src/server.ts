@@ -45,6 +45,7 @@ import { isCancellation, throwIfCancelled } from './cancellation';
 import { extractionPattern, PlanDocument, type Plan, type RequirementIndex } from './plan';
 import { WorkspaceServer } from './workspaceServer';
 import { Neighbours } from './neighbours';
+import { limitHeapGrowth } from './memory';
 
 export function startServer(connection: Connection, parserScript?: string): void {
   const documents = new Map<string, OpenDocument>();
@@ -460,7 +461,8 @@ export function runServer(): void {
     process.stderr.write(`planmark server: uncaught ${error.stack ?? error.message}; exiting so that the client restarts the server\n`);
     process.exit(1);
   });
-  // The bundle (dist/server.js) is also the parser worker's script.
+  limitHeapGrowth();
+  // The bundle (dist/server.js) is also the parser process's script.
   startServer(createConnection(ProposedFeatures.all), __filename.endsWith('.js') ? __filename : undefined);
 }
 

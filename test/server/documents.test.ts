@@ -21,7 +21,7 @@ function change(doc: OpenDocument, line: number, character: number, text: string
 
 for (const [name, script] of [
   ['inline parser', undefined],
-  ['worker thread (dist/server.js)', 'bundle'],
+  ['parser process (dist/server.js)', 'bundle'],
 ] as const) {
   test(`edits made while a large plan parses on the ${name} are applied, none lost`, async () => {
     const parser = new BackgroundParser(script && SERVER, () => undefined);
@@ -64,23 +64,40 @@ test('an edit that needs a large reparse is deferred to the background parser an
   }
 });
 
-test('the parser worker is stopped, its memory returned, before its last pending parse is answered', async () => {
+test('the parser process has exited, its memory returned, when its last pending parse is answered', async () => {
   const parser = new BackgroundParser(SERVER, () => undefined);
-  const threads = () => (process.platform === 'linux' ? fs.readdirSync('/proc/self/task').length : undefined);
+  // Child processes of this one (Linux), to see that none is left running.
+  const childrenFile = `/proc/${process.pid}/task/${process.pid}/children`;
+  const children = () => (fs.existsSync(childrenFile) ? fs.readFileSync(childrenFile, 'utf8').trim() : undefined);
   try {
-    const before = threads();
+    const before = children();
     const small = generatePlan(50).text;
     const big = generatePlan(1000).text;
-    // Two parses pending at once share one worker; both are answered.
+    // Two parses pending at once share one process; both are answered.
     const [a, b] = await Promise.all([parser.parse(big, 'TASK[_-]\\d+'), parser.parse(small, 'TASK[_-]\\d+')]);
     assert.equal(parser.running, false);
-    if (before !== undefined) assert.equal(threads(), before, 'the worker thread has exited');
-    assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(parseBlocks(big, 0, big.length, { taskIdPattern: 'TASK[_-]\\d+' }))));
+    assert.equal(children(), before, 'the parser process has exited');
+    assert.deepEqual(a, parseBlocks(big, 0, big.length, { taskIdPattern: 'TASK[_-]\\d+' }));
     assert.ok(b.length > 0);
-    // A parse requested from an answer's continuation starts a new worker and is answered too.
+    // A parse requested from an answer's continuation starts a new process and is answered too.
     const again = await parser.parse(small, 'TASK[_-]\\d+').then(() => parser.parse(big, 'TASK[_-]\\d+'));
-    assert.equal(again.length, a.length);
+    assert.deepEqual(again, a);
     assert.equal(parser.running, false);
+    assert.equal(children(), before);
+  } finally {
+    parser.dispose();
+  }
+});
+
+test('a parser process that dies mid-parse fails its parse (the document then parses inline), and the next parse starts a new one', async () => {
+  const parser = new BackgroundParser(SERVER, () => undefined);
+  try {
+    const big = generatePlan(1000).text;
+    const dying = parser.parse(big, 'TASK[_-]\\d+');
+    (parser as unknown as { worker: { child: { kill(signal: string): void } } }).worker.child.kill('SIGKILL');
+    await assert.rejects(dying, /parser process exited/);
+    const blocks = await parser.parse(big, 'TASK[_-]\\d+');
+    assert.deepEqual(blocks, parseBlocks(big, 0, big.length, { taskIdPattern: 'TASK[_-]\\d+' }));
   } finally {
     parser.dispose();
   }
