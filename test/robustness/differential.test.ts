@@ -199,6 +199,11 @@ const BASES: { name: string; text: string }[] = [
       return read('filled.plan.md').replace(/\n/g, () => (i++ % 3 === 0 ? '\r\n' : '\n'));
     })(),
   },
+  {
+    // Rows a blank line split off a table: a paragraph of pipe lines, edited without remark.
+    name: 'split-off rows',
+    text: '## Task Breakdown with Dependencies\n\n| Task | Depends On | Estimated Hours |\n|------|-----------|----------------|\n| TASK_001 | None | 2 |\n\n| TASK_002 | TASK_001 | 3 |\n| TASK_003 | TASK_002 | Y |\n| TASK_004 | TASK_009 | 1 |\n\nAfter TASK_003.\n',
+  },
 ];
 
 interface Case {

@@ -407,6 +407,7 @@ export function updateBlocks(
   const fast =
     tryTableRowEdit(blocks, newText, edit, delta, ctx) ??
     tryTableEdit(blocks, oldText, newText, edit, delta, ctx) ??
+    tryPipeParagraphEdit(blocks, newText, edit, delta, ctx) ??
     tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
   if (fast) return fast;
   return reparseAround(blocks, newText, edit, delta, ctx, maxSyncParse);
@@ -523,6 +524,56 @@ function splitParagraph(text: string, stop: number, touchedEnd: number, from: nu
   }
   const indent = body.length - body.trimStart().length;
   return { start: from + indent, end: to, facts: plainParagraphFacts(withLineFeeds(body.slice(indent)), ctx) };
+}
+
+/**
+ * The plain pipe lines [from, to) of `text` as one paragraph (see splitParagraph), or undefined
+ * when a line could be anything else: a block start, a delimiter row (a table), inline markup,
+ * a line remark would not be asked to parse.
+ */
+function pipeParagraph(text: string, from: number, to: number, ctx: ExtractContext): Block | undefined {
+  const body = text.slice(from, to);
+  if (body.trim() === '' || NOT_PLAIN.test(body)) return undefined;
+  let pos = 0;
+  while (pos <= body.length) {
+    const line = lineAt(body, pos, body.length);
+    const content = body.slice(pos, line.end);
+    if (!PIPE_ROW.test(content) || DELIMITER_ROW.test(content) || lineCost(content) > MAX_INLINE_COST || content.length > MAX_LINE_LENGTH) return undefined;
+    if (line.next > body.length) break;
+    pos = line.next;
+  }
+  const indent = body.length - body.trimStart().length;
+  return { start: from + indent, end: to, facts: plainParagraphFacts(withLineFeeds(body.slice(indent)), ctx) };
+}
+
+/**
+ * An edit inside a paragraph of plain pipe lines (the rows a blank line split off a table) that
+ * has a blank line (or the text's edge) on each side: rows typed in, inserted, deleted or pasted
+ * there. If every line is still a plain pipe line, no table can form (that needs a delimiter
+ * row) and the paragraph is re-read without remark, however long it is.
+ */
+function tryPipeParagraphEdit(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+  const index = findBlockContaining(blocks, edit.start, edit.end);
+  if (index < 0) return undefined;
+  const block = blocks[index];
+  if (block.facts.type !== 'paragraph' || block.facts.plain) return undefined;
+  const from = lineStartBefore(newText, block.start);
+  const end = block.end + delta;
+  // The paragraph's lines end at the same places; blank lines (or the text's edges) around them.
+  if (lineEndAfter(newText, end) !== end) return undefined;
+  if (from > 0) {
+    const before = lineStartBefore(newText, from - 1 - (newText.charCodeAt(from - 1) === 10 && newText.charCodeAt(from - 2) === 13 ? 1 : 0));
+    if (newText.slice(before, from).trim() !== '') return undefined;
+  }
+  const after = lineAt(newText, end, newText.length);
+  if (after.next <= newText.length && newText.slice(after.next, lineAt(newText, after.next, newText.length).end).trim() !== '') return undefined;
+  const paragraph = pipeParagraph(newText, from, end, ctx);
+  // Its first line indented as before: more could make it part of a list item above.
+  if (!paragraph || paragraph.start !== block.start) return undefined;
+  const next = blocks.slice();
+  next[index] = paragraph;
+  shiftBlocks(next, index + 1, delta);
+  return { blocks: next, kind: 'blocks' as const };
 }
 
 /** A line that continues a table body as a row whatever the header: it starts with a pipe. */

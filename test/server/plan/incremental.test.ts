@@ -199,3 +199,47 @@ test('a row typed past what remark is given (emphasis marks, a very long line) m
     assert.ok(doc.blockList.some((b) => b.facts.plain), 'the table is kept as plain text');
   }
 });
+
+test('rows inserted, deleted or pasted into the rows a blank line split off a table stay inline however many there are', () => {
+  // 4,000 rows: the split-off tail is a paragraph far over what may be reparsed inline (64 KiB),
+  // so every edit below must be read without remark, and still equal a full parse.
+  const limit = 64 * 1024;
+  const big = `# Implementation Plan: Phase 1 - T\n\n## Task Breakdown with Dependencies\n\n${table(4000)}\nAfter the table TASK_002.\n\n## Risk Mitigation\n`;
+  const tail = big.length - big.indexOf('| TASK_1001 |');
+  assert.ok(tail > limit, 'the split-off rows are over the limit');
+  const doc = new PlanDocument('file:///p.plan.md', big, 1);
+  const check = (edit: { start: number; end: number; text: string }, kind: string, what: string) => {
+    assert.equal(doc.applyEdits([edit], doc.version + 1, limit), true, `${what}: parsed inline`);
+    assert.equal(doc.lastUpdate, kind, `${what}: update kind`);
+    const full = new PlanDocument('file:///p.plan.md', doc.text, doc.version);
+    assert.deepStrictEqual(blocks(doc), blocks(full), `${what}: blocks of a full parse`);
+    assert.deepEqual(diagnostics(doc), diagnostics(full), `${what}: diagnostics of a full parse`);
+  };
+  const split = lineEnd(doc.text, rowStart(doc.text, 'TASK_1000'));
+  check({ start: split, end: split, text: '\n' }, 'table-row', 'Enter at the end of a row splits the table');
+  let at = rowStart(doc.text, 'TASK_2000');
+  check({ start: at, end: at, text: '| TASK_900 | TASK_001 | 2 |\n' }, 'blocks', 'a row inserted into the split-off rows');
+  at = rowStart(doc.text, 'TASK_2500');
+  check({ start: at, end: lineEnd(doc.text, at) + 1, text: '' }, 'blocks', 'a row deleted there');
+  at = rowStart(doc.text, 'TASK_1500');
+  check({ start: at, end: at, text: table(50, 5000).split('\n').slice(2).join('\n') }, 'blocks', '50 rows pasted there');
+  const last = lineEnd(doc.text, rowStart(doc.text, 'TASK_4000'));
+  check({ start: last, end: last, text: '\n| TASK_901 | TASK_4000 | 2 |' }, 'blocks', 'a row pasted after the last one');
+  at = lineEnd(doc.text, rowStart(doc.text, 'TASK_1200'));
+  check({ start: at, end: at, text: ' x' }, 'blocks', 'a word typed into a row there');
+  // A delimiter row could make a table of the lines above it: that is read by remark.
+  at = rowStart(doc.text, 'TASK_1300');
+  doc.applyEdits([{ start: at, end: at, text: '|---|---|---|\n' }], doc.version + 1);
+  const full = new PlanDocument('file:///p.plan.md', doc.text, doc.version);
+  assert.deepStrictEqual(blocks(doc), blocks(full), 'a delimiter row: blocks of a full parse');
+  // `|` on the blank line joins the table again.
+  check({ start: split + 1, end: split + 1, text: '|' }, 'table-row', '`|` on the blank line');
+});
+
+test('indenting split-off pipe rows under a list item is read by remark, as a full parse does', () => {
+  const text = '- item\n\n | TASK_001 | None | 2 |\n | TASK_002 | TASK_001 | 3 |\n\nP\n';
+  const at = text.indexOf('| TASK_001');
+  editAndCompare(text, at, at, ' ');
+  editAndCompare(text, at, at, '  ');
+  editAndCompare(text, at - 1, at - 1, ' ');
+});
