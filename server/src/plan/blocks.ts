@@ -512,18 +512,7 @@ function splitParagraph(text: string, stop: number, touchedEnd: number, from: nu
   const after = lineAt(text, to, text.length);
   if (after.end !== to) return undefined;
   if (after.next <= text.length && text.slice(after.next, lineAt(text, after.next, text.length).end).trim() !== '') return undefined;
-  const body = text.slice(from, to);
-  if (NOT_PLAIN.test(body)) return undefined;
-  let pos = 0;
-  while (pos <= body.length) {
-    const line = lineAt(body, pos, body.length);
-    const content = body.slice(pos, line.end);
-    if (!PIPE_ROW.test(content) || DELIMITER_ROW.test(content) || lineCost(content) > MAX_INLINE_COST || content.length > MAX_LINE_LENGTH) return undefined;
-    if (line.next > body.length) break;
-    pos = line.next;
-  }
-  const indent = body.length - body.trimStart().length;
-  return { start: from + indent, end: to, facts: plainParagraphFacts(withLineFeeds(body.slice(indent)), ctx) };
+  return pipeParagraph(text, from, to, ctx);
 }
 
 /**
