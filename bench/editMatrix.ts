@@ -255,6 +255,14 @@ const EDIT_KINDS: EditKind[] = [
   },
 ];
 
+/** One edit kind at one size: the median keystroke's figures and the worst one's, in ms. */
+interface KindFigures {
+  hover: number;
+  diagnostics: number;
+  worstHover: number;
+  worstDiagnostics: number;
+}
+
 export interface MatrixResult {
   lines: string[];
   budgets: Budget[];
@@ -275,9 +283,9 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
   // The growth 1,000 → 5,000 tasks of each figure (linear is 5×), when both sizes are measured.
   const hasGrowth = sizes.includes(1000) && sizes.includes(5000);
   const grow = (figure: Map<number, number>) => (hasGrowth ? ` ${(figure.get(5000)! / figure.get(1000)!).toFixed(1)}× |` : '');
-  const header = `| edit (hover ms / diagnostics ms beyond the debounce; × one markdown-it parse) | ${sizes.map((s) => `${s.toLocaleString('en')} tasks`).join(' | ')} |${hasGrowth ? ' growth 1,000 → 5,000 (hover / diagnostics) |' : ''}`;
+  const header = `| edit (median keystroke: hover ms / diagnostics ms beyond the debounce; × one markdown-it parse; worst keystroke) | ${sizes.map((s) => `${s.toLocaleString('en')} tasks`).join(' | ')} |${hasGrowth ? ' growth 1,000 → 5,000 (hover / diagnostics) |' : ''}`;
   const table: string[] = [header, `|---|${sizes.map(() => '---').join('|')}|${hasGrowth ? '---|' : ''}`];
-  const perSize = new Map<number, Map<string, { hover: number; diagnostics: number }>>();
+  const perSize = new Map<number, Map<string, KindFigures>>();
   const mdit = new Map<number, number>();
   const remark = new Map<number, number>();
   const first = new Map<number, number>();
@@ -290,11 +298,13 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
     const server = await BenchServer.start();
     try {
       first.set(size, (await server.open(text)) - DEBOUNCE);
-      const kinds = new Map<string, { hover: number; diagnostics: number }>();
+      const kinds = new Map<string, KindFigures>();
       for (const kind of EDIT_KINDS) {
         const hovers: number[] = [];
         const diagnostics: number[] = [];
-        const reps = size >= 20000 ? 1 : size >= 5000 ? 2 : 3;
+        // At least three keystrokes of every kind, so that the median is not one sample.
+        const perRep = kind.changes(server.lines, size).length;
+        const reps = Math.max(size >= 20000 ? 1 : size >= 5000 ? 2 : 3, Math.ceil(3 / perRep));
         for (let r = 0; r < reps; r++) {
           // Each rep on the same growing document, as a user's edits accumulate.
           for (const change of kind.changes(server.lines, size)) {
@@ -304,9 +314,10 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
             diagnostics.push(result.diagnostics);
           }
         }
-        // The worst keystroke of the kind: what the user waits for.
-        kinds.set(kind.name, { hover: Math.max(...hovers), diagnostics: Math.max(...diagnostics) });
-        log(`  ${kind.name}: hover ${fmt(Math.max(...hovers))} ms, diagnostics ${fmt(Math.max(...diagnostics))} ms`);
+        // The median keystroke of the kind, as the issue measured; the worst one is printed beside it
+        // (and the slowest request of the whole run has its own budget).
+        kinds.set(kind.name, { hover: median(hovers), diagnostics: median(diagnostics), worstHover: Math.max(...hovers), worstDiagnostics: Math.max(...diagnostics) });
+        log(`  ${kind.name}: hover ${fmt(median(hovers))} ms (worst ${fmt(Math.max(...hovers))}), diagnostics ${fmt(median(diagnostics))} ms (worst ${fmt(Math.max(...diagnostics))}), ${hovers.length} keystrokes`);
       }
       perSize.set(size, kinds);
       if (size === 5000) {
@@ -323,7 +334,7 @@ export async function benchEditMatrix(sizes: number[], log: (line: string) => vo
       const r = perSize.get(s)?.get(kind.name);
       if (!r) return '—';
       const m = mdit.get(s)!;
-      return `${fmt(r.hover)} / ${fmt(r.diagnostics)} (${(r.hover / m).toFixed(2)}× / ${(r.diagnostics / m).toFixed(2)}×)`;
+      return `${fmt(r.hover)} / ${fmt(r.diagnostics)} (${(r.hover / m).toFixed(2)}× / ${(r.diagnostics / m).toFixed(2)}×; worst ${fmt(r.worstHover)} / ${fmt(r.worstDiagnostics)})`;
     });
     const a = perSize.get(1000)?.get(kind.name);
     const b = perSize.get(5000)?.get(kind.name);
