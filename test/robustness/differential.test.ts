@@ -10,41 +10,18 @@
 // printed as the base text's name and the changes (replay: PLANMARK_FUZZ_SEED + PLANMARK_FUZZ_PATH).
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import {
-  ConfigurationRequest,
-  createProtocolConnection,
-  DidChangeTextDocumentNotification,
-  DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification,
-  DocumentSymbolRequest,
-  FoldingRangeRequest,
-  InitializedNotification,
-  InitializeRequest,
-  PublishDiagnosticsNotification,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from 'vscode-languageserver-protocol/node';
+import { DocumentSymbolRequest, FoldingRangeRequest, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { generatePlan } from '../../bench/generatePlan';
 import { burstArbitrary, notificationsOf, positionAt, type Change, type Edit } from './editSequences';
-import { builtDist } from '../builtDist';
-import { ROOT, FIXTURES } from './harness';
+import { LspClient } from '../server/lspClient';
+import { FIXTURES } from './harness';
 
 const WAIT_MS = 60_000;
 const FIXED_SEED = 20261203;
 const FIXED_RUNS = 24;
-
-let serverJs: string;
-
-before(() => {
-  // dist/ as `npm test` built it before any test ran, or a private bundle (test/builtDist.ts).
-  serverJs = builtDist().server;
-});
 
 /** What a client sees of one document. */
 interface View {
@@ -53,104 +30,37 @@ interface View {
   folding: unknown;
 }
 
-class Server {
-  readonly connection: ProtocolConnection;
-  readonly published: PublishDiagnosticsParams[] = [];
-  readonly stderr: string[] = [];
-  private exitCode: number | null | undefined;
-  private configured = false;
+/** A server over stdio (test/server/lspClient.ts) that publishes every version: no debounce. */
+async function startServer(): Promise<LspClient> {
+  const server = LspClient.start();
+  server.waitMs = WAIT_MS;
+  server.configurationAnswer = () => ({ diagnosticsDelay: 0 });
+  await server.initialize({ configuration: true });
+  await server.waitFor('the configuration request', () => server.configurationRequests.length > 0);
+  return server;
+}
 
-  private constructor(readonly child: ChildProcess) {
-    child.once('exit', (code) => (this.exitCode = code));
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => this.stderr.push(chunk));
-    this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    this.connection.onRequest(ConfigurationRequest.type, (params) => {
-      this.configured = true;
-      // No debounce: every version may be published, and the test waits less.
-      return params.items.map(() => ({ diagnosticsDelay: 0 }));
-    });
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      this.published.push(p);
-    });
-    this.connection.onNotification('planmark/planChanged', () => undefined);
-    this.connection.onRequest('window/showMessageRequest', () => null);
-    this.connection.listen();
-  }
-
-  static async start(): Promise<Server> {
-    const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    const server = new Server(child);
-    await server.within(
-      server.connection.sendRequest(InitializeRequest.type, {
-        processId: process.pid,
-        rootUri: null,
-        workspaceFolders: null,
-        capabilities: {
-          workspace: { configuration: true },
-          textDocument: {
-            publishDiagnostics: { relatedInformation: true, versionSupport: true },
-            documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-          },
-        },
-      }),
-      'initialize',
-    );
-    await server.connection.sendNotification(InitializedNotification.type, {});
-    await server.until('the configuration request', () => server.configured);
-    return server;
-  }
-
-  async open(uri: string, text: string, version: number): Promise<void> {
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'markdown', version, text } });
-  }
-
-  async close(uri: string): Promise<void> {
-    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-  }
-
-  /** One didChange whose changes are offsets into the text each previous change left. */
-  async change(uri: string, version: number, text: string, changes: Change[]): Promise<void> {
-    let current = text;
-    const contentChanges = changes.map((c) => {
+/** One didChange whose changes are offsets into the text each previous change left. */
+async function change(server: LspClient, uri: string, changes: Change[]): Promise<number> {
+  let current = server.text(uri);
+  return server.change(
+    uri,
+    changes.map((c) => {
       const range = { start: positionAt(current, c.start), end: positionAt(current, c.end) };
       current = current.slice(0, c.start) + c.text + current.slice(c.end);
       return { range, text: c.text };
-    });
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
-  }
+    }),
+  );
+}
 
-  async view(uri: string, version: number): Promise<View> {
-    const find = () => this.published.find((p) => p.uri === uri && p.version === version);
-    await this.until(`diagnostics of ${uri} version ${version}`, () => !!find());
-    const diagnostics = find()!.diagnostics;
-    this.published.length = 0;
-    const symbols = await this.within(this.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), 'documentSymbol');
-    const folding = await this.within(this.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }), 'foldingRange');
-    return { diagnostics, symbols, folding };
-  }
-
-  async until(what: string, test: () => boolean): Promise<void> {
-    const started = Date.now();
-    while (!test()) {
-      if (this.exitCode !== undefined) throw new Error(`The server exited (code ${this.exitCode}) while waiting for ${what}.\n${this.stderr.join('').slice(-2000)}`);
-      if (Date.now() - started > WAIT_MS) throw new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}.\n${this.stderr.join('').slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  }
-
-  within<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}`)), WAIT_MS);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  }
-
-  kill(): void {
-    this.connection.dispose();
-    if (this.exitCode === undefined) this.child.kill('SIGKILL');
-  }
+/** The diagnostics published for `version`, then the document symbols and folding ranges. */
+async function view(server: LspClient, uri: string, version: number): Promise<View> {
+  const { diagnostics } = await server.diagnostics(uri, `version ${version}`, (p) => p.version === version);
+  // Forget what was read: a burst that changes nothing reopens the same version in the fresh server.
+  server.published.length = 0;
+  const symbols = await server.within(server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }), 'documentSymbol');
+  const folding = await server.within(server.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } }), 'foldingRange');
+  return { diagnostics, symbols, folding };
 }
 
 // ---- Base texts ----
@@ -230,26 +140,26 @@ function describeCase(c: Case): string {
 
 let uriCounter = 0;
 
-async function runCase(incremental: Server, fresh: Server, c: Case): Promise<void> {
+async function runCase(incremental: LspClient, fresh: LspClient, c: Case): Promise<void> {
   const uri = `file:///work/p${++uriCounter}.plan.md`;
   let text = BASES[c.base].text;
   let version = 1;
   await incremental.open(uri, text, version);
   // The model exists once the first diagnostics are out: edits from here on are incremental.
-  let got = await incremental.view(uri, version);
+  let got = await view(incremental, uri, version);
   try {
     for (const [index, burst] of c.bursts.entries()) {
       // A burst whose edits change nothing (a line ending replaced by the same one) sends no
       // notification, so no new publication comes: the last view still holds for this text.
       const notifications = notificationsOf(text, burst);
       for (const n of notifications) {
-        version++;
-        await incremental.change(uri, version, text, n.changes);
+        version = await change(incremental, uri, n.changes);
         text = n.text;
+        assert.equal(incremental.text(uri), text, "the client mirrors the text the burst left");
       }
-      if (notifications.length > 0) got = await incremental.view(uri, version);
+      if (notifications.length > 0) got = await view(incremental, uri, version);
       await fresh.open(uri, text, version);
-      const want = await fresh.view(uri, version);
+      const want = await view(fresh, uri, version);
       await fresh.close(uri);
       assert.deepStrictEqual(got.diagnostics, want.diagnostics, `diagnostics differ after burst ${index + 1}`);
       assert.deepStrictEqual(got.symbols, want.symbols, `document symbols differ after burst ${index + 1}`);
@@ -260,15 +170,15 @@ async function runCase(incremental: Server, fresh: Server, c: Case): Promise<voi
   }
 }
 
-const property = (incremental: Server, fresh: Server) => fc.asyncProperty(caseArbitrary, (c) => runCase(incremental, fresh, c));
+const property = (incremental: LspClient, fresh: LspClient) => fc.asyncProperty(caseArbitrary, (c) => runCase(incremental, fresh, c));
 
 fc.configureGlobal({ includeErrorInReport: true });
 
 describe('differential: edits through the server equal a fresh open of the final text', () => {
-  let incremental: Server;
-  let fresh: Server;
+  let incremental: LspClient;
+  let fresh: LspClient;
   before(async () => {
-    [incremental, fresh] = await Promise.all([Server.start(), Server.start()]);
+    [incremental, fresh] = await Promise.all([startServer(), startServer()]);
   });
   after(() => {
     incremental?.kill();
@@ -336,7 +246,7 @@ describe('differential: random seed, time-boxed', () => {
   const seed = replaySeed !== undefined && replaySeed !== '' ? Number(replaySeed) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   const replayPath = process.env.PLANMARK_FUZZ_PATH || undefined;
   test(`random seed for ${seconds} s (PLANMARK_FUZZ_SECONDS)`, { skip: seconds === 0 ? 'PLANMARK_FUZZ_SECONDS=0 (npm run fuzz runs it)' : false }, async (t: TestContext) => {
-    const [incremental, fresh] = await Promise.all([Server.start(), Server.start()]);
+    const [incremental, fresh] = await Promise.all([startServer(), startServer()]);
     try {
       const details = await fc.check(property(incremental, fresh), {
         seed,

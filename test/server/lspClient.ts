@@ -8,6 +8,7 @@ import {
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -69,6 +70,8 @@ export class LspClient {
   readonly notifications: { method: string; params: unknown }[] = [];
   /** The answer to one workspace/configuration item (null by default: "no such section"). */
   configurationAnswer: (item: { scopeUri?: string; section?: string }) => unknown = () => null;
+  /** How long a wait may take before it fails (a long random run under load may want more). */
+  waitMs = WAIT_MS;
   exitCode: number | null | undefined = undefined;
   private readonly exited: Promise<number | null>;
   private waiters: Waiter[] = [];
@@ -85,6 +88,7 @@ export class LspClient {
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests.push(params.items);
+      queueMicrotask(() => this.check());
       return params.items.map((item) => this.configurationAnswer(item));
     });
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -157,6 +161,11 @@ export class LspClient {
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri, languageId: 'markdown', version, text },
     });
+  }
+
+  async close(uri: string): Promise<void> {
+    this.texts.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
 
   /** Sends incremental changes (each in the coordinates left by the previous one) and mirrors them. */
@@ -260,7 +269,7 @@ export class LspClient {
   within<T>(promise: Promise<T>, what: string): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}.\n${this.report()}`)), WAIT_MS);
+      timer = setTimeout(() => reject(new Error(`Timed out after ${this.waitMs} ms waiting for ${what}.\n${this.report()}`)), this.waitMs);
     });
     const exited = this.exited.then((code) => {
       throw new Error(`The server exited (code ${code}) while waiting for ${what}.\n${this.report()}`);
