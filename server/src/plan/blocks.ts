@@ -11,7 +11,7 @@ import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Root, RootContent } from 'mdast';
 import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RelMention, type RowFacts } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -565,6 +565,14 @@ function tryPipeParagraphEdit(blocks: Block[], newText: string, edit: TextEdit, 
   return { blocks: next, kind: 'blocks' as const };
 }
 
+/**
+ * The rows of a table that a blank line split off into a paragraph (tryTableEdit), by the
+ * paragraph's facts: their facts under the table's columns and their offsets from the
+ * paragraph's first line. Pressing Enter at the end of a row mid-table, then typing `|`, joins
+ * them to the table again; their facts are then taken back, not read again.
+ */
+const splitRows = new WeakMap<BlockFacts, { columns: TableColumns; pattern: string; rowOffsets: number[]; rows: RowFacts[] }>();
+
 /** A line that continues a table body as a row whatever the header: it starts with a pipe. */
 const PIPE_ROW = /^ {0,3}\|/;
 
@@ -628,6 +636,8 @@ function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: T
   let end = keepBefore > 0 ? rowStartOld(keepBefore - 1) + table.rows[keepBefore - 1].row.span.end : delimiterLine.end;
   let stop = -1; // start of the line that ends the table (or the text's end)
   let keptTail = false;
+  // The old block holding the line read, once past the edit (for rows split off before).
+  let pulled = index + 1;
   for (;;) {
     if (pos > newText.length || (pos === newText.length && pos > firstLine)) {
       stop = newText.length;
@@ -645,6 +655,28 @@ function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: T
         break;
       }
       if (keepAfter < table.rows.length) return undefined;
+    }
+    if (pos > touchedEnd) {
+      // A paragraph of rows this table had before a blank line split them off, untouched since:
+      // every line of it is a pipe line (a row whatever follows), and its rows' facts are kept.
+      while (pulled < blocks.length && blocks[pulled].end + delta < pos) pulled++;
+      const block = blocks[pulled];
+      const kept = block && splitRows.get(block.facts);
+      if (kept && kept.columns === table.columns && kept.pattern === ctx.taskIdPattern && lineStartBefore(newText, block.start + delta) === pos) {
+        const base = pos - table0.start;
+        for (let i = 0; i < kept.rows.length; i++) {
+          rows.push(kept.rows[i]);
+          rowOffsets.push(base + kept.rowOffsets[i]);
+        }
+        end = block.end + delta;
+        const last = lineAt(newText, end, newText.length);
+        if (last.next > newText.length) {
+          stop = newText.length;
+          break;
+        }
+        pos = last.next;
+        continue;
+      }
     }
     const line = lineAt(newText, pos, newText.length);
     const text = newText.slice(pos, line.end);
@@ -680,6 +712,14 @@ function tryTableEdit(blocks: Block[], oldText: string, newText: string, edit: T
     splitOff = splitParagraph(newText, stop, touchedEnd, table0.start + table.rowOffsets[keepAfter] + delta, table0.end + delta, ctx);
     if (!splitOff) return undefined;
     keptTail = true;
+    // Its lines are the old rows, unchanged: kept for a row typed on the blank line that joins them again.
+    const base = table.rowOffsets[keepAfter];
+    splitRows.set(splitOff.facts, {
+      columns: table.columns,
+      pattern: ctx.taskIdPattern,
+      rowOffsets: table.rowOffsets.slice(keepAfter).map((o) => o - base),
+      rows: table.rows.slice(keepAfter),
+    });
   }
   if (!keptTail) {
     // Touched lines after the table's new end must be blank: anything else is a new block.
