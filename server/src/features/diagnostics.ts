@@ -9,7 +9,7 @@ import {
   findDependencyCycles,
   matchTemplateSection,
   nearTemplateSection,
-  planProgress,
+  doneOnOpen,
   stepsByTask,
   type CodeFence,
   type Plan,
@@ -281,10 +281,16 @@ function checkTasks(plan: Plan, out: Draft[]): void {
     }
     const chart = block.flowchart;
     if (!chart) continue;
-    const taskOf = new Map<string, string>();
-    for (const node of chart.nodes) if (node.taskId) taskOf.set(node.alias, node.taskId);
+    // The alias → task map only for a chart with a self-loop (this runs per version, and a
+    // chart of the task graph has a node per task).
+    let taskOf: Map<string, string> | undefined;
     for (const edge of chart.edges) {
-      const id = edge.from === edge.to && edge.kind !== 'invisible' ? taskOf.get(edge.from) : undefined;
+      if (edge.from !== edge.to || edge.kind === 'invisible') continue;
+      if (!taskOf) {
+        taskOf = new Map<string, string>();
+        for (const node of chart.nodes) if (node.taskId) taskOf.set(node.alias, node.taskId);
+      }
+      const id = taskOf.get(edge.from);
       if (id) out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${id} depend on itself.`, data: { id } });
     }
   }
@@ -371,9 +377,9 @@ function checkSteps(plan: Plan, out: Draft[]): void {
   // Phases of a task list hold the tasks written under them: none is "unscheduled".
   const listsTasks = plan.kind === 'template' && plan.steps.some((s) => s.tasks.length > 0);
   const sequence = plan.sections[plan.sequenceSection];
-  for (const task of plan.tasks) {
-    if (plan.taskById.get(task.id) !== task) continue;
-    if (listsTasks && !byTask.has(task.id)) {
+  // First definitions, in document order (taskById keeps them in the order of plan.tasks).
+  for (const task of listsTasks ? plan.taskById.values() : []) {
+    if (!byTask.has(task.id)) {
       out.push({
         code: 'unscheduled-task',
         span: task.idSpan,
@@ -423,7 +429,7 @@ function checkSteps(plan: Plan, out: Draft[]): void {
 
 /** A task marked done that waits for one still open: one of the two marks is wrong. */
 function checkProgress(plan: Plan, out: Draft[]): void {
-  for (const d of planProgress(plan).doneOnOpen) {
+  for (const d of doneOnOpen(plan)) {
     const prerequisite = plan.taskById.get(d.prerequisite);
     out.push({
       code: 'done-depends-on-open',

@@ -42,6 +42,59 @@ export interface PlanProgress {
 }
 
 const cache = new WeakMap<Plan, PlanProgress>();
+const countsCache = new WeakMap<Plan, ProgressCounts>();
+const doneOnOpenCache = new WeakMap<Plan, DoneOnOpen[]>();
+
+/** What a plan's progress counts without its paths: whether it tracks progress, how many tasks are done. */
+export interface ProgressCounts {
+  tracked: boolean;
+  total: number;
+  done: number;
+  inProgress: number;
+}
+
+/**
+ * planProgress's counts alone (the diagnostics and the workspace summary read only these): no
+ * critical path of what remains, which costs a pass over the dependency graph per version.
+ */
+export function progressCounts(plan: Plan): ProgressCounts {
+  const hit = countsCache.get(plan);
+  if (hit) return hit;
+  let tracked = false;
+  let done = 0;
+  let inProgress = 0;
+  for (const t of plan.taskById.values()) {
+    if (t.status === undefined) continue;
+    tracked = true;
+    if (t.status === 'done') done++;
+    else if (t.status === 'in-progress') inProgress++;
+  }
+  const result = { tracked, total: plan.taskById.size, done, inProgress };
+  countsCache.set(plan, result);
+  return result;
+}
+
+/** Done tasks that wait for a task still open (none when the plan tracks no progress). */
+export function doneOnOpen(plan: Plan): DoneOnOpen[] {
+  const hit = doneOnOpenCache.get(plan);
+  if (hit) return hit;
+  const out: DoneOnOpen[] = [];
+  if (progressCounts(plan).tracked) {
+    const { prerequisites, statements } = dependencyGraph(plan);
+    for (const t of plan.taskById.values()) {
+      if (t.status !== 'done') continue;
+      for (const p of prerequisites.get(t.id) ?? []) {
+        const status = plan.taskById.get(p)?.status;
+        if (p === t.id || status === undefined || status === 'done') continue;
+        const where = statements.get(edgeKey(p, t.id));
+        const span = where?.table[0] ?? where?.mermaid[0];
+        if (span) out.push({ task: t.id, prerequisite: p, span });
+      }
+    }
+  }
+  doneOnOpenCache.set(plan, out);
+  return out;
+}
 
 export function planProgress(plan: Plan): PlanProgress {
   const hit = cache.get(plan);
@@ -50,7 +103,7 @@ export function planProgress(plan: Plan): PlanProgress {
   const statusOf = (id: string): TaskStatus | undefined => plan.taskById.get(id)?.status;
   const isDone = (id: string) => statusOf(id) === 'done';
   const tracked = defined.some((t) => t.status !== undefined);
-  const { prerequisites, statements } = dependencyGraph(plan);
+  const { prerequisites } = dependencyGraph(plan);
   const inCycle = new Set(findDependencyCycles(plan).flatMap((c) => c.members));
   const hasChildren = new Set(defined.filter((t) => t.parent).map((t) => t.parent!));
 
@@ -81,20 +134,6 @@ export function planProgress(plan: Plan): PlanProgress {
     }
   }
 
-  const doneOnOpen: DoneOnOpen[] = [];
-  if (tracked) {
-    for (const t of defined) {
-      if (t.status !== 'done') continue;
-      for (const p of prerequisites.get(t.id) ?? []) {
-        const status = statusOf(p);
-        if (p === t.id || status === undefined || status === 'done') continue;
-        const where = statements.get(edgeKey(p, t.id));
-        const span = where?.table[0] ?? where?.mermaid[0];
-        if (span) doneOnOpen.push({ task: t.id, prerequisite: p, span });
-      }
-    }
-  }
-
   const remaining = criticalPathWith(plan, (id) => {
     if (tracked && isDone(id)) return 0;
     const h = plan.taskById.get(id)?.hours;
@@ -110,7 +149,7 @@ export function planProgress(plan: Plan): PlanProgress {
     inProgress: defined.filter((t) => t.status === 'in-progress').length,
     next,
     remaining,
-    doneOnOpen,
+    doneOnOpen: doneOnOpen(plan),
     checklist: { done: items.filter((c) => c.checked).length, total: items.length },
   };
   cache.set(plan, result);

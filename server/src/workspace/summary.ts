@@ -5,7 +5,7 @@ import type { WorkspaceField, WorkspacePlan } from '../../../shared/protocol';
 import type { PlanmarkSettings } from '../../../shared/settings';
 import { criticalPath, stepsByTask, type Field, type Plan } from '../plan';
 import { crossPlanRefs } from '../plan/crossPlanRefs';
-import { planProgress } from '../plan/progress';
+import { progressCounts } from '../plan/progress';
 import { toRange } from '../features/util';
 
 function field(plan: Plan, f: Field | undefined): WorkspaceField | undefined {
@@ -32,15 +32,27 @@ function fileName(uri: string): string {
 
 export function summarisePlan(plan: Plan, diagnostics: Diagnostic[], settings: PlanmarkSettings, version: number | null): WorkspacePlan {
   const refs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
-  const external = new Set(refs.map((r) => r.taskSpan.start));
+  const external = refs.length ? new Set(refs.map((r) => r.taskSpan.start)) : undefined;
   const stepOf = stepsByTask(plan);
-  const tasks = [...plan.taskById.values()].map((t) => {
-    const dependsOn = [...new Set(t.dependsOn.filter((d) => !external.has(d.span.start)).map((d) => d.id))];
+  // One pass per task without intermediate arrays: this runs per published version, over every task.
+  const tasks: WorkspacePlan['tasks'] = new Array(plan.taskById.size);
+  let i = 0;
+  for (const t of plan.taskById.values()) {
+    let dependsOn: string[];
+    if (t.dependsOn.length === 0) dependsOn = [];
+    else if (t.dependsOn.length === 1 && !external) dependsOn = [t.dependsOn[0].id];
+    else dependsOn = [...new Set(t.dependsOn.filter((d) => !external?.has(d.span.start)).map((d) => d.id))];
     const hours = t.hours !== undefined && Number.isFinite(t.hours) && t.hours > 0 ? t.hours : undefined;
-    return { id: t.id, status: t.status, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
-  });
+    tasks[i++] = { id: t.id, status: t.status, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
+  }
   const path = criticalPath(plan);
-  const progress = planProgress(plan);
+  const progress = progressCounts(plan);
+  let errors = 0;
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.severity === DiagnosticSeverity.Error) errors++;
+    else if (d.severity === DiagnosticSeverity.Warning) warnings++;
+  }
   return {
     uri: plan.uri,
     version,
@@ -55,8 +67,8 @@ export function summarisePlan(plan: Plan, diagnostics: Diagnostic[], settings: P
     tasks,
     steps: plan.steps.map((s) => ({ title: s.title, number: s.number, range: toRange(plan, s.headingSpan), tasks: [...new Set(s.tasks.map((t) => t.id))] })),
     criticalPath: { tasks: path.tasks.filter((id) => plan.taskById.has(id)), hours: path.hours },
-    errors: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).length,
-    warnings: diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length,
+    errors,
+    warnings,
     external: refs.map((r) => ({ phase: r.phase, task: r.task, range: toRange(plan, r.span), taskRange: toRange(plan, r.taskSpan), dependent: r.dependent })),
   };
 }
