@@ -11,7 +11,8 @@ import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Root, RootContent } from 'mdast';
 import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type CodeFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
+import { updateFlowchartLine } from './mermaid';
 import type { Span } from './types';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -771,13 +772,36 @@ function tryCodeContentEdit(blocks: Block[], oldText: string, newText: string, e
     const m = CLOSING_FENCE_LINE.exec(line);
     if (m && m[1][0] === code.fenceChar && m[1].length >= code.fenceLength) return undefined;
   }
-  void oldText;
   const end = block.end + delta;
-  const facts: BlockFacts = { ...block.facts, code: extractCode(withLineFeeds(newText.slice(block.start, end)), code.lang, ctx) };
+  const facts: BlockFacts = { ...block.facts, code: flowchartLineEdit(code, block.start, oldText, newText, edit, ctx) ?? extractCode(withLineFeeds(newText.slice(block.start, end)), code.lang, ctx) };
   const next = blocks.slice();
   next[index] = { start: block.start, end, facts };
   shiftBlocks(next, index + 1, delta);
   return { blocks: next, kind: 'code' as const };
+}
+
+/**
+ * The code facts after an edit inside one line of a mermaid flowchart (typing in the graph): only
+ * that line is read again (mermaid.ts updateFlowchartLine), or undefined when the whole block must be.
+ */
+function flowchartLineEdit(code: CodeFacts, blockStart: number, oldText: string, newText: string, edit: TextEdit, ctx: ExtractContext): CodeFacts | undefined {
+  if (!code.flowchart || code.lang !== 'mermaid' || code.neverClosedAt !== undefined || code.firstHeadingAt !== undefined || code.nestedOpenings.length > 0) return undefined;
+  if (/[\r\n]/.test(edit.text) || /[\r\n]/.test(oldText.slice(edit.start, edit.end))) return undefined;
+  const delta = edit.text.length - (edit.end - edit.start);
+  const contentStart = blockStart + code.contentStart;
+  const lineStartAt = lineStartBefore(newText, edit.start);
+  // (After a CR: the edit may split a CRLF, making two line breaks of one.)
+  if (newText.charCodeAt(lineStartAt - 1) === 13) return undefined;
+  const lineStart = lineStartAt - contentStart;
+  const content = withLineFeeds(newText.slice(contentStart, blockStart + code.contentEnd + delta));
+  let newLineEnd = content.indexOf('\n', lineStart);
+  if (newLineEnd < 0) newLineEnd = content.length;
+  const oldLineEnd = newLineEnd - delta;
+  const oldLine = withLineFeeds(oldText.slice(contentStart + lineStart, contentStart + oldLineEnd));
+  if (oldLine.includes('\n')) return undefined;
+  const flowchart = updateFlowchartLine(code.flowchart, content, lineStart, oldLine, newLineEnd, ctx.taskIdPattern);
+  if (!flowchart) return undefined;
+  return { ...code, contentEnd: code.contentEnd + delta, flowchart };
 }
 
 function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext, maxSyncParse: number) {

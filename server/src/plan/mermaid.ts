@@ -32,6 +32,250 @@ export function parseMermaidFlowchart(source: string, taskIdPattern: string): Me
   return new FlowchartParser(source).run(taskIdPattern);
 }
 
+/**
+ * Aliases that only keyword statements name (`style X`, `click X`, `class X`, `subgraph X`)
+ * and that are no node, per chart: their occurrences are left out of aliasOccurrences, and
+ * would come back if a node X were added (updateFlowchartLine then parses the whole chart).
+ */
+const keywordOnlyAliases = new WeakMap<MermaidFlowchart, ReadonlySet<string>>();
+
+/** Characters that may carry a statement or a parser state past its line (strings, shape data, directives, comments, `;`). */
+const CROSS_LINE = /["{}%;`]/;
+/** A line starting with one of these keywords is not a vertex statement (mermaid's keywordAt, widened). */
+const KEYWORD_LINE = /^(?:subgraph|end|direction|classDef|linkStyle|class|style|click|accTitle|accDescr)(?![A-Za-z])/;
+const HEADER_LINE = /^[ \t]*(?:graph|flowchart)(?![^ \t\r\n;%])/;
+
+/** The trimmed line may start an arrow: it would continue the statement of the line before. */
+function mayStartWithLink(t: string): boolean {
+  const c = t.charCodeAt(0);
+  if (c === DASH || c === EQ || c === DOT || c === TILDE || c === LT) return true;
+  const d = t.charCodeAt(1);
+  return (c === LOWER_O || c === LOWER_X) && (d === DASH || d === EQ || d === DOT);
+}
+
+/** The trimmed line may end with a bare arrow, whose target mermaid takes from the next line. */
+function mayEndWithLink(t: string): boolean {
+  const c = t.charCodeAt(t.length - 1);
+  if (c === DASH || c === EQ || c === GT || c === TILDE || c === DOT || c === LT) return true;
+  const d = t.charCodeAt(t.length - 2);
+  return (c === LOWER_O || c === LOWER_X) && (d === DASH || d === EQ || d === DOT);
+}
+
+/**
+ * A line whose statements the parser reads the same whatever surrounds it: vertex statements
+ * only (no keyword, comment, string, shape data or `;`), not starting or ending with an arrow
+ * (mermaid joins such a line to its neighbour), not a heading or table row (which end the graph
+ * where a closing fence was forgotten, see facts.ts).
+ */
+function isSelfContainedLine(line: string): boolean {
+  if (CROSS_LINE.test(line)) return false;
+  const t = line.trim();
+  if (t === '') return true;
+  const c = t.charCodeAt(0);
+  if (c === PIPE || c === HASH || mayStartWithLink(t) || mayEndWithLink(t)) return false;
+  return !KEYWORD_LINE.test(t);
+}
+
+function movedEdge(e: MermaidEdge, delta: number): MermaidEdge {
+  const edge: MermaidEdge = {
+    from: e.from,
+    to: e.to,
+    fromSpan: { start: e.fromSpan.start + delta, end: e.fromSpan.end + delta },
+    toSpan: { start: e.toSpan.start + delta, end: e.toSpan.end + delta },
+    span: { start: e.span.start + delta, end: e.span.end + delta },
+    kind: e.kind,
+  };
+  if (e.label !== undefined) edge.label = e.label;
+  return edge;
+}
+
+/** The line starting at `at` in `text`, up to (not including) its line feed. */
+function lineFrom(text: string, at: number): string {
+  const lf = text.indexOf('\n', at);
+  return text.slice(at, lf < 0 ? text.length : lf);
+}
+
+/**
+ * The flowchart of `source` when it differs from the one `chart` was read from only in one line:
+ * that line, which starts at `lineStart` and ended at `oldLineEnd` (now `newLineEnd`), is read
+ * on its own and its nodes, edges, occurrences and problems replace the old line's; the rest is
+ * kept (moved by the change in length). Equal to parseMermaidFlowchart(source); undefined when
+ * that cannot be shown from the line and its neighbours (then parse the whole chart).
+ */
+export function updateFlowchartLine(
+  chart: MermaidFlowchart,
+  source: string,
+  lineStart: number,
+  oldLine: string,
+  newLineEnd: number,
+  taskIdPattern: string,
+): MermaidFlowchart | undefined {
+  const keywordOnly = keywordOnlyAliases.get(chart);
+  if (!keywordOnly) return undefined;
+  const newLine = source.slice(lineStart, newLineEnd);
+  const oldLineEnd = lineStart + oldLine.length;
+  const delta = newLineEnd - oldLineEnd;
+  if (!isSelfContainedLine(oldLine) || !isSelfContainedLine(newLine)) return undefined;
+  // Nothing anywhere may run across lines (a string or shape data opened above could hold the line).
+  if (source.indexOf('"') >= 0 || source.indexOf('{') >= 0) return undefined;
+  if (chart.edges.length >= MAX_EDGES / 2) return undefined;
+  // The header is the first line, and the edited line comes after it.
+  const headerEnd = source.indexOf('\n');
+  if (headerEnd < 0 || lineStart <= headerEnd || !HEADER_LINE.test(source.slice(0, headerEnd))) return undefined;
+  // The nearest non-blank line above must not end with an arrow (its target would be this line's
+  // first node), nor hold a comment; the one below must not start with an arrow (it would continue
+  // this line's last node).
+  let p = lineStart - 1;
+  for (;;) {
+    const start = source.lastIndexOf('\n', p - 1) + 1;
+    const t = source.slice(start, p).trim();
+    if (t !== '') {
+      if (t.includes('%') || mayEndWithLink(t)) return undefined;
+      break;
+    }
+    if (start === 0) break;
+    p = start - 1;
+  }
+  for (let q = newLineEnd + 1; q < source.length; ) {
+    const line = lineFrom(source, q);
+    const t = line.trim();
+    if (t !== '') {
+      if (t.startsWith('%') || mayStartWithLink(t)) return undefined;
+      break;
+    }
+    q += line.length + 1;
+  }
+  const line = new FlowchartParser(`graph TD\n${newLine}`).run(taskIdPattern);
+  if (!line) return undefined;
+  const base = lineStart - 'graph TD\n'.length;
+  const at = (span: Span): Span => ({ start: span.start + base, end: span.end + base });
+  const moved = (span: Span): Span => (span.start > oldLineEnd ? { start: span.start + delta, end: span.end + delta } : span);
+  const inOldLine = (span: Span | undefined) => span !== undefined && span.start >= lineStart && span.start <= oldLineEnd;
+  const after = (span: Span) => span.start > oldLineEnd;
+
+  // Edges, occurrences and problems: those of the line replaced; none may cross its edges.
+  const edges: MermaidEdge[] = [];
+  let edgesBefore = -1;
+  for (const e of chart.edges) {
+    if (e.span.start < lineStart) {
+      if (e.span.end > lineStart || edgesBefore >= 0) return undefined;
+      edges.push(e);
+    } else if (after(e.span)) {
+      if (edgesBefore < 0) edgesBefore = edges.length;
+      edges.push(delta === 0 ? e : movedEdge(e, delta));
+    } else if (e.span.end > oldLineEnd || edgesBefore >= 0) return undefined;
+  }
+  if (edges.length + line.edges.length >= MAX_EDGES) return undefined;
+  const newEdges = line.edges.map((e) => ({ ...e, fromSpan: at(e.fromSpan), toSpan: at(e.toSpan), span: at(e.span) }));
+  edges.splice(edgesBefore < 0 ? edges.length : edgesBefore, 0, ...newEdges);
+
+  const lineAliases = new Map<string, MermaidNode>();
+  for (const n of line.nodes) lineAliases.set(n.alias, n);
+  // The old nodes the new line names; those first named in the old line and not in the new one
+  // are gone, unless named elsewhere.
+  const oldByAlias = new Map<string, MermaidNode>();
+  const gone = new Set<string>();
+  for (const n of chart.nodes) {
+    if (lineAliases.has(n.alias)) oldByAlias.set(n.alias, n);
+    else if (inOldLine(n.aliasSpan)) gone.add(n.alias);
+  }
+  // Nodes the line adds must not be named by keyword statements elsewhere.
+  for (const alias of lineAliases.keys()) if (!oldByAlias.has(alias) && keywordOnly.has(alias)) return undefined;
+
+  const aliasOccurrences: { alias: string; span: Span }[] = [];
+  let occurrencesBefore = -1;
+  for (const o of chart.aliasOccurrences) {
+    if (inOldLine(o.span)) continue;
+    if (gone.has(o.alias)) return undefined;
+    if (after(o.span)) {
+      if (occurrencesBefore < 0) occurrencesBefore = aliasOccurrences.length;
+      aliasOccurrences.push(delta === 0 ? o : { alias: o.alias, span: moved(o.span) });
+    } else {
+      if (occurrencesBefore >= 0) return undefined;
+      aliasOccurrences.push(o);
+    }
+  }
+  aliasOccurrences.splice(occurrencesBefore < 0 ? aliasOccurrences.length : occurrencesBefore, 0, ...line.aliasOccurrences.map((o) => ({ alias: o.alias, span: at(o.span) })));
+
+  const problems: MermaidProblem[] = [];
+  let problemsBefore = -1;
+  for (const q of chart.problems) {
+    if (inOldLine(q.span)) continue;
+    if (after(q.span)) {
+      if (problemsBefore < 0) problemsBefore = problems.length;
+      problems.push(delta === 0 ? q : { message: q.message, span: moved(q.span) });
+    } else {
+      if (problemsBefore >= 0) return undefined;
+      problems.push(q);
+    }
+  }
+  problems.splice(problemsBefore < 0 ? problems.length : problemsBefore, 0, ...line.problems.map((q) => ({ message: q.message, span: at(q.span) })));
+
+  // Nodes, in order of first appearance: those first named above the line (their label may now
+  // come from it), those first named in the new line, then the rest (moved).
+  const matchers = taskIdMatchers(taskIdPattern);
+  /** The node with its label taken from the new line if it names one there first, or undefined if its label must be looked for further down. */
+  const relabelled = (n: MermaidNode, aliasSpan: Span): MermaidNode | undefined => {
+    const fromLine = lineAliases.get(n.alias);
+    const node: MermaidNode = { alias: n.alias, aliasSpan };
+    if (n.label !== undefined && n.labelSpan && n.labelSpan.start < lineStart) {
+      node.label = n.label;
+      node.labelSpan = n.labelSpan;
+    } else if (fromLine?.label !== undefined && fromLine.labelSpan) {
+      node.label = fromLine.label;
+      node.labelSpan = at(fromLine.labelSpan);
+    } else if (n.label !== undefined && n.labelSpan) {
+      if (inOldLine(n.labelSpan)) return undefined;
+      node.label = n.label;
+      node.labelSpan = moved(n.labelSpan);
+    }
+    if (node.label === n.label && node.labelSpan === n.labelSpan && node.aliasSpan === n.aliasSpan) return n;
+    assignTaskId(node, matchers);
+    return node;
+  };
+  // (Nodes are in order of first appearance: those above the line first, those below last.)
+  let region = 0;
+  for (const n of chart.nodes) {
+    const r = n.aliasSpan.start < lineStart ? 0 : after(n.aliasSpan) ? 2 : 1;
+    if (r < region) return undefined;
+    region = r;
+  }
+  const nodes: MermaidNode[] = [];
+  for (const n of chart.nodes) {
+    if (n.aliasSpan.start >= lineStart) break;
+    if (!lineAliases.has(n.alias) && !inOldLine(n.labelSpan) && (delta === 0 || !n.labelSpan || !after(n.labelSpan))) {
+      nodes.push(n);
+      continue;
+    }
+    const node = relabelled(n, n.aliasSpan);
+    if (!node) return undefined;
+    nodes.push(node);
+  }
+  for (const fromLine of line.nodes) {
+    const old = oldByAlias.get(fromLine.alias);
+    if (old && old.aliasSpan.start < lineStart) continue;
+    const node = relabelled(old ?? { alias: fromLine.alias, aliasSpan: fromLine.aliasSpan }, at(fromLine.aliasSpan));
+    if (!node) return undefined;
+    nodes.push(node);
+  }
+  for (const n of chart.nodes) {
+    if (!after(n.aliasSpan) || lineAliases.has(n.alias)) continue;
+    if (delta === 0) {
+      nodes.push(n);
+      continue;
+    }
+    const node: MermaidNode = { alias: n.alias, aliasSpan: moved(n.aliasSpan) };
+    if (n.label !== undefined) node.label = n.label;
+    if (n.labelSpan) node.labelSpan = moved(n.labelSpan);
+    if (n.taskId !== undefined) node.taskId = n.taskId;
+    if (n.taskIdSpan) node.taskIdSpan = moved(n.taskIdSpan);
+    nodes.push(node);
+  }
+  const out: MermaidFlowchart = { keyword: chart.keyword, direction: chart.direction, nodes, edges, aliasOccurrences, problems };
+  keywordOnlyAliases.set(out, keywordOnly);
+  return out;
+}
+
 interface VertexRef {
   alias: string;
   aliasSpan: Span;
@@ -194,30 +438,24 @@ class FlowchartParser {
     const header = this.parseHeader();
     if (!header) return undefined;
     this.parseBody();
-    const { isTaskIdAt, findTaskIds, isWholeTaskId } = compileTaskIdPattern(taskIdPattern);
-    for (const node of this.nodes) {
-      if (node.label !== undefined && node.labelSpan) {
-        const found = findTaskIdInLabel(node.label, isTaskIdAt, findTaskIds);
-        if (found) {
-          node.taskId = found.id;
-          const start = node.labelSpan.start + found.index;
-          node.taskIdSpan = { start, end: start + found.id.length };
-          continue;
-        }
-      }
-      if (isWholeTaskId(node.alias)) {
-        node.taskId = node.alias;
-        node.taskIdSpan = { start: node.aliasSpan.start, end: node.aliasSpan.end };
-      }
+    const matchers = taskIdMatchers(taskIdPattern);
+    for (const node of this.nodes) assignTaskId(node, matchers);
+    const keywordOnly = new Set<string>();
+    const aliasOccurrences: { alias: string; span: Span }[] = [];
+    for (const o of this.occurrences) {
+      if (this.nodeByAlias.has(o.alias)) aliasOccurrences.push(o);
+      else keywordOnly.add(o.alias);
     }
-    return {
+    const chart: MermaidFlowchart = {
       keyword: header.keyword,
       direction: header.direction,
       nodes: this.nodes,
       edges: this.edges,
-      aliasOccurrences: this.occurrences.filter((o) => this.nodeByAlias.has(o.alias)),
+      aliasOccurrences,
       problems: this.problems,
     };
+    keywordOnlyAliases.set(chart, keywordOnly);
+    return chart;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1183,6 +1421,35 @@ function compileTaskIdPattern(pattern: string): TaskIdMatchers {
       return whole.test(alias);
     },
   };
+}
+
+const matchersByPattern = new Map<string, TaskIdMatchers>();
+
+function taskIdMatchers(pattern: string): TaskIdMatchers {
+  let m = matchersByPattern.get(pattern);
+  if (!m) {
+    if (matchersByPattern.size > 16) matchersByPattern.clear();
+    m = compileTaskIdPattern(pattern);
+    matchersByPattern.set(pattern, m);
+  }
+  return m;
+}
+
+/** The task ID a node stands for: one its label names, else its alias when that is an ID. */
+function assignTaskId(node: MermaidNode, { isTaskIdAt, findTaskIds, isWholeTaskId }: TaskIdMatchers): void {
+  if (node.label !== undefined && node.labelSpan) {
+    const found = findTaskIdInLabel(node.label, isTaskIdAt, findTaskIds);
+    if (found) {
+      node.taskId = found.id;
+      const start = node.labelSpan.start + found.index;
+      node.taskIdSpan = { start, end: start + found.id.length };
+      return;
+    }
+  }
+  if (isWholeTaskId(node.alias)) {
+    node.taskId = node.alias;
+    node.taskIdSpan = { start: node.aliasSpan.start, end: node.aliasSpan.end };
+  }
 }
 
 /** An ID at the start of the label, else the one ID the label mentions (possibly repeatedly). */

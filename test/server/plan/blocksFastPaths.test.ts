@@ -105,3 +105,49 @@ test('split-off rows joined again after the table or the rows changed in between
   // `|` then deleted (the table splits again), then typed again.
   run(text, [...split, join, (t) => ({ start: blankAfter(20)(t), end: blankAfter(20)(t) + 1, text: '' }), join], 'joined, split, joined');
 });
+
+function mermaidPlan(eol: string): string {
+  const graph = ['```mermaid', 'graph TD', `    ${id(1)}[${id(1)}: Task 1]`];
+  for (let i = 2; i <= 30; i++) graph.push(`    ${id(i - 1)} --> ${id(i)}`);
+  graph.push('```');
+  return ['# Implementation Plan: Phase 1 - T', '', '## Task Breakdown with Dependencies', '', ...graph, '', table(30, eol) + 'After.', '', '## Risk Mitigation', ''].join(eol);
+}
+
+/** Typing `text` one character at a time at the end of the line holding `marker` (then further along). */
+function typeAt(marker: string, text: string, offset = 0): ((t: string) => Edit)[] {
+  return [...text].map((c, i) => (t: string) => {
+    const at = lineEnd(t, t.indexOf(marker)) + offset + i;
+    return { start: at, end: at, text: c };
+  });
+}
+
+test('typing in the mermaid graph, character by character, equals a full parse after every keystroke', () => {
+  for (const eol of ['\n', '\r\n']) {
+    const text = mermaidPlan(eol);
+    const what = (s: string) => `${s} (${JSON.stringify(eol)})`;
+    const doc = run(text, typeAt(`${id(2)} --> ${id(3)}`, ' & TASK_0002 & TASK_404'), what('an edge typed'));
+    assert.equal(doc.lastUpdate, 'code');
+    run(text, typeAt(`${id(4)} --> ${id(5)}`, '[Label TASK_007] -.-> B', -`${id(5)}`.length), what('a label typed after an alias'));
+    run(text, typeAt(`${id(6)} --> ${id(7)}`, ' -->'), what('an arrow with its target on the next line'));
+    run(text, typeAt(`${id(8)} --> ${id(9)}`, ' %% note'), what('a comment'));
+    run(text, typeAt(`${id(8)} --> ${id(9)}`, '["quoted'), what('a string left open'));
+    run(text, typeAt(`${id(8)} --> ${id(9)}`, '@{ shape: rect'), what('shape data left open'));
+    run(text, [...typeAt(`${id(10)} --> ${id(11)}`, eol), ...typeAt(`${id(10)} --> ${id(11)}`, '~~~ x', eol.length), ...typeAt(`${id(10)} --> ${id(11)}`, '```', eol.length)], what('a line opening, then closing the fence'));
+    // Characters deleted one by one from the end of a line, and a whole line emptied.
+    // (The line after the one holding `marker`.)
+    const backspace = (marker: string) => (t: string) => {
+      const end = lineEnd(t, t.indexOf(marker));
+      const at = lineEnd(t, end + (t[end] === '\r' ? 2 : 1));
+      return { start: at - 1, end: at, text: '' };
+    };
+    const doc2 = run(text, Array.from({ length: 14 }, () => backspace(`${id(11)} --> ${id(12)}`)), what('backspace'));
+    assert.ok(doc2.text.includes(`${id(11)} --> ${id(12)}${eol}${`    ${id(12)} --> ${id(13)}`.slice(0, -14)}${eol}`), what('backspace: the line typed in'));
+    // Typed between the CR and the LF of a line ending: a lone CR then ends the line, as a LF does.
+    const betweenCrLf = (t: string) => {
+      const at = lineEnd(t, t.indexOf(`${id(14)} --> ${id(15)}`)) + (eol === '\r\n' ? 1 : 0);
+      return { start: at, end: at, text: 'x' };
+    };
+    run(text, [...typeAt(`${id(14)} --> ${id(15)}`, ' &'), betweenCrLf, betweenCrLf], what('typed after a CR'));
+    run(text, [(t) => ({ start: t.indexOf(`    ${id(1)}[`), end: lineEnd(t, t.indexOf(`    ${id(1)}[`)), text: '' })], what('the labelled node removed'));
+  }
+});
