@@ -12,10 +12,12 @@ import {
   doneOnOpen,
   stepsByTask,
   type CodeFence,
+  type MermaidFlowchart,
   type Plan,
   type RequirementIndex,
   type Span,
 } from '../plan';
+import { CheckPlan } from './checkReuse';
 import { lineLabel, normalizeSectionTitle, toRange } from './util';
 
 export interface DiagnosticData {
@@ -124,7 +126,9 @@ export function severityOf(code: DiagnosticCode, settings: PlanmarkSettings): Di
 export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings, requirements?: RequirementIndex): Diagnostic[] {
   const drafts: Draft[] = [];
   const isTemplate = plan.kind === 'template';
-  checkTasks(plan, drafts);
+  const reuse = new CheckPlan(plan);
+  checkTasks(plan, drafts, reuse);
+  reuse.done();
   // A task list's mermaid overview need not repeat every dependency its prose states.
   if (isTemplate) checkGraphAgreement(plan, drafts);
   checkCycles(plan, drafts);
@@ -175,9 +179,17 @@ export function computeDiagnostics(plan: Plan, settings: PlanmarkSettings, requi
   return out;
 }
 
-function checkTasks(plan: Plan, out: Draft[]): void {
+/**
+ * Per task row, step and graph node; only those `reuse` says may find something differently from
+ * the previous version of the document (checkReuse.ts): the others found nothing then and now.
+ */
+function checkTasks(plan: Plan, out: Draft[], reuse: CheckPlan): void {
   const first = plan.taskById;
-  for (const task of plan.tasks) {
+  const tasks = plan.tasks;
+  for (let index = 0; index < tasks.length; index++) {
+    if (!reuse.task[index]) continue;
+    const task = tasks[index];
+    const before = out.length;
     const original = first.get(task.id)!;
     if (original !== task) {
       out.push({
@@ -236,6 +248,7 @@ function checkTasks(plan: Plan, out: Draft[]): void {
         data: { id: task.id },
       });
     }
+    if (out.length > before) reuse.foundTask(index);
   }
   // Dependencies a task list states away from the task's own list ("T012 depends on T099").
   if (plan.kind !== 'template') {
@@ -256,7 +269,9 @@ function checkTasks(plan: Plan, out: Draft[]): void {
       out.push({ code: 'self-dependency', span: e.span, message: `${e.to} depends on itself.`, data: { id: e.to } });
     }
   }
-  for (const step of plan.steps) {
+  plan.steps.forEach((step, index) => {
+    if (!reuse.step[index]) return;
+    const before = out.length;
     for (const ref of step.tasks) {
       if (!first.has(ref.id)) {
         out.push({
@@ -267,10 +282,16 @@ function checkTasks(plan: Plan, out: Draft[]): void {
         });
       }
     }
-  }
+    if (out.length > before) reuse.foundStep(index);
+  });
   for (const block of plan.mermaid) {
-    for (const node of block.flowchart?.nodes ?? []) {
+    const chart = block.flowchart;
+    if (!chart) continue;
+    const found: number[] = [];
+    for (const index of reuse.nodes(chart)) {
+      const node = chart.nodes[index];
       if (node.taskId && node.taskIdSpan && !first.has(node.taskId)) {
+        found.push(index);
         out.push({
           code: 'graph-unknown-task',
           span: node.taskIdSpan,
@@ -279,21 +300,32 @@ function checkTasks(plan: Plan, out: Draft[]): void {
         });
       }
     }
-    const chart = block.flowchart;
-    if (!chart) continue;
-    // The alias → task map only for a chart with a self-loop (this runs per version, and a
-    // chart of the task graph has a node per task).
-    let taskOf: Map<string, string> | undefined;
-    for (const edge of chart.edges) {
-      if (edge.from !== edge.to || edge.kind === 'invisible') continue;
-      if (!taskOf) {
-        taskOf = new Map<string, string>();
-        for (const node of chart.nodes) if (node.taskId) taskOf.set(node.alias, node.taskId);
-      }
-      const id = taskOf.get(edge.from);
-      if (id) out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${id} depend on itself.`, data: { id } });
+    reuse.foundNodes(chart, found);
+    for (const { edge, id } of selfLoopsOf(chart)) {
+      out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${id} depend on itself.`, data: { id } });
     }
   }
+}
+
+const selfLoops = new WeakMap<MermaidFlowchart, { edge: MermaidFlowchart['edges'][number]; id: string }[]>();
+
+/** A chart's edges from a task's node to itself, kept per flowchart object (unchanged while its block is). */
+function selfLoopsOf(chart: MermaidFlowchart): { edge: MermaidFlowchart['edges'][number]; id: string }[] {
+  let loops = selfLoops.get(chart);
+  if (loops) return loops;
+  loops = [];
+  let taskOf: Map<string, string> | undefined;
+  for (const edge of chart.edges) {
+    if (edge.from !== edge.to || edge.kind === 'invisible') continue;
+    if (!taskOf) {
+      taskOf = new Map<string, string>();
+      for (const node of chart.nodes) if (node.taskId) taskOf.set(node.alias, node.taskId);
+    }
+    const id = taskOf.get(edge.from);
+    if (id) loops.push({ edge, id });
+  }
+  selfLoops.set(chart, loops);
+  return loops;
 }
 
 /** The line holding `offset`, without its line break. */

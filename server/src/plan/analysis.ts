@@ -39,6 +39,11 @@ export function setLineage(plan: Plan, lineage: object): void {
   lineageOf.set(plan, lineage);
 }
 
+/** The document `plan` is a version of (set by PlanDocument), for other per-document reuse (diagnostics). */
+export function lineageOfPlan(plan: Plan): object | undefined {
+  return lineageOf.get(plan);
+}
+
 interface AnalysedVersion {
   tasks: TaskDefinition[];
   edges: DependencyEdge[];
