@@ -5,27 +5,14 @@
 // blocks the edit touches (plus one neighbour on each side). Two finer fast paths handle the
 // edits people make most in big plans: typing inside one row of a table and typing inside a
 // fenced code block (the mermaid graph).
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
-import remarkFrontmatter from 'remark-frontmatter';
 import type { Root, RootContent } from 'mdast';
 import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
 import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type CodeFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
+import { parseMarkdown, parsePlanMarkdown } from './markdown';
 import { updateFlowchartLine } from './mermaid';
 import type { Span } from './types';
 
-const processor = unified().use(remarkParse).use(remarkGfm).freeze();
-/**
- * For a parse that starts at the top of the document: YAML front matter there (spec-kit's
- * tasks.md opens with `---` description `---`) is one block, not a thematic break and a setext
- * heading. Only there: a reparse starting at a `---` further down must read it as a full parse does.
- */
-const documentProcessor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']).freeze();
-
-export function parseMarkdown(text: string, atDocumentStart = false): Root {
-  return (atDocumentStart ? documentProcessor : processor).parse(text) as Root;
-}
+export { parseMarkdown };
 
 export interface Block {
   /** Absolute offsets in the current text. */
@@ -190,7 +177,7 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
     for (let attempt = 0; ; attempt++) {
       parsed = applyCuts(slice, cuts);
       map = new CutMap(cuts);
-      root = parseMarkdown(parsed, atDocumentStart);
+      root = parsePlanMarkdown(parsed, atDocumentStart);
       if (cuts.length === 0) break;
       const refuted = refutedCuts(root, parsed, cuts, map);
       if (refuted.size === 0) break;
