@@ -102,3 +102,19 @@ test('a parser process that dies mid-parse fails its parse (the document then pa
     parser.dispose();
   }
 });
+
+test('a plan of lines too long for remark is read on the server thread, its task IDs all found', async () => {
+  // Such lines are kept as plain text and only searched for task IDs: a parse elsewhere would
+  // hand back as many mentions as it found, at about the same cost to this thread.
+  let backgroundParses = 0;
+  const parser = { parse: () => (backgroundParses++, Promise.reject(new Error('not expected'))) } as unknown as BackgroundParser;
+  const unit = '| TASK_0001 | TASK_0002 | 3 | 😀 中文 ';
+  const text = '# Implementation Plan: one line ' + unit.repeat(Math.ceil((2.1 * 1024 * 1024) / unit.length));
+  assert.ok(text.length > 32 * INLINE_PARSE_LIMIT);
+  const doc = new OpenDocument('file:///p/one-line.plan.md', 'markdown', text, 1, 'TASK[_-]\\d+', parser);
+  const plan = await doc.plan();
+  assert.equal(backgroundParses, 0);
+  const ids = text.match(/TASK_000[12]/g)!.length;
+  assert.equal(plan.mentions.length, ids);
+  assert.equal(plan.mentions[ids - 1].span.start, text.lastIndexOf('TASK_0002'));
+});
