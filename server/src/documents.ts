@@ -134,6 +134,8 @@ export class OpenDocument {
 
   applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
     const edits: TextEdit[] = [];
+    // The text after each change and its line index, handed on to the plan document.
+    const after: { text: string; lines?: LineIndex }[] = [];
     for (const change of changes) {
       const text = this.textValue;
       let edit: TextEdit;
@@ -151,12 +153,13 @@ export class OpenDocument {
       }
       this.bytes = undefined;
       edits.push(edit);
+      after.push({ text: this.textValue, lines: this.lineIndex });
     }
     this.versionValue = version;
     if (this.parsing) {
       this.queued.push(...edits);
     } else if (this.planDocument) {
-      if (!this.planDocument.applyEdits(edits, version, INLINE_REPARSE_LIMIT)) this.parseInBackground();
+      if (!this.planDocument.applyEdits(edits, version, INLINE_REPARSE_LIMIT, after)) this.parseInBackground();
     }
   }
 

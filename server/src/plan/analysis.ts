@@ -191,7 +191,7 @@ function buildGraph(plan: Plan): DependencyGraph {
  * for what one request asks right after an edit (hover).
  */
 export function neighboursOf(plan: Plan, id: string): { prerequisites: string[]; dependents: string[] } {
-  const graph = graphCache.get(plan);
+  const graph = graphCache.get(plan) ?? lastGraphWithSameEdges(plan);
   if (graph) return { prerequisites: graph.prerequisites.get(id) ?? [], dependents: graph.dependents.get(id) ?? [] };
   const prerequisites: string[] = [];
   const dependents: string[] = [];
@@ -200,6 +200,25 @@ export function neighboursOf(plan: Plan, id: string): { prerequisites: string[];
     if (e.from === id && !dependents.includes(e.to)) dependents.push(e.to);
   }
   return { prerequisites, dependents };
+}
+
+/**
+ * The graph of the document's last analysed version when `plan` states the same edges (the same
+ * endpoints in the same order): its prerequisites and dependents are then this version's too.
+ * Edges kept from that version are the same objects, so most are compared by identity alone.
+ */
+function lastGraphWithSameEdges(plan: Plan): DependencyGraph | undefined {
+  const lineage = lineageOf.get(plan);
+  const last = lineage ? lastAnalysed.get(lineage) : undefined;
+  if (!last || last.edges.length !== plan.edges.length) return undefined;
+  const before = last.edges;
+  const after = plan.edges;
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i];
+    const b = after[i];
+    if (a !== b && (a.from !== b.from || a.to !== b.to)) return undefined;
+  }
+  return last.graph;
 }
 
 function push(map: Map<string, string[]>, key: string, value: string) {
@@ -453,12 +472,30 @@ export function nextFreeTaskId(plan: Plan): string {
 
 const stepsCache = new WeakMap<Plan, Map<string, number[]>>();
 
+/**
+ * The last stepsByTask map of each document, with the steps' task lists it was made from: a
+ * version whose steps list the same task arrays (a step's references are kept while its
+ * `**Tasks:**` field is unchanged, see assemble.ts) has the same map.
+ */
+const lastSteps = new WeakMap<object, { lists: unknown[]; map: Map<string, number[]> }>();
+
+function lastStepsOf(plan: Plan): Map<string, number[]> | undefined {
+  const lineage = lineageOf.get(plan);
+  const last = lineage ? lastSteps.get(lineage) : undefined;
+  if (!last || last.lists.length !== plan.steps.length) return undefined;
+  for (let i = 0; i < plan.steps.length; i++) if (plan.steps[i].tasks !== last.lists[i]) return undefined;
+  stepsCache.set(plan, last.map);
+  return last.map;
+}
+
 /** Steps that list each task, in order. */
 export function stepsByTask(plan: Plan): Map<string, number[]> {
-  const cached = stepsCache.get(plan);
+  const cached = stepsCache.get(plan) ?? lastStepsOf(plan);
   if (cached) return cached;
   const map = new Map<string, number[]>();
   stepsCache.set(plan, map);
+  const lineage = lineageOf.get(plan);
+  if (lineage) lastSteps.set(lineage, { lists: plan.steps.map((s) => s.tasks), map });
   plan.steps.forEach((step, i) => {
     for (const t of step.tasks) {
       const list = map.get(t.id);
@@ -471,7 +508,7 @@ export function stepsByTask(plan: Plan): Map<string, number[]> {
 
 /** The steps that list one task, in order (stepsByTask for one ID, without the whole map). */
 export function stepsOfTask(plan: Plan, id: string): number[] {
-  const cached = stepsCache.get(plan);
+  const cached = stepsCache.get(plan) ?? lastStepsOf(plan);
   if (cached) return cached.get(id) ?? [];
   const out: number[] = [];
   plan.steps.forEach((step, i) => {

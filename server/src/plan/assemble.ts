@@ -70,32 +70,50 @@ function shiftFlowchart(chart: MermaidFlowchart, base: number): MermaidFlowchart
 //
 // Moving in place means a Plan of an earlier version sees its spans move too: a Plan is read
 // only until the next version of its document is assembled (every feature reads the model of
-// the current version, synchronously), never after.
-const absoluteCache = new WeakMap<object, { base: number; tag: number; value: unknown; spans: Span[]; assembly: number }>();
+// the current version, synchronously), never after. (Its lists and maps are its own: diagnostics
+// compare a version's taskById with the previous one's, checkReuse.ts.)
+//
+// A table's rows go through its segment (tableSegment): the rows a version kept at the start and
+// at the end of the table (the same row facts) are moved without a lookup each, and their shares
+// of the plan's lists are copied as stretches, so a keystroke in one row reads that row only.
+interface CacheEntry {
+  base: number;
+  tag: number;
+  value: unknown;
+  spans: Span[];
+  assembly: number;
+}
+const absoluteCache = new WeakMap<object, CacheEntry>();
 /** Incremented per assemblePlan: facts met twice in one plan never share (or move) an object. */
 let assemblyCount = 0;
 
 function cached<T>(key: object, base: number, build: () => T, spansOf: (value: T) => Span[], tag = 0): T {
+  return cachedEntry(key, base, build, spansOf, tag).value as T;
+}
+
+function cachedEntry<T>(key: object, base: number, build: () => T, spansOf: (value: T) => Span[], tag = 0): CacheEntry {
   const hit = absoluteCache.get(key);
-  if (hit && hit.tag === tag) {
-    if (hit.base === base) {
-      hit.assembly = assemblyCount;
-      return hit.value as T;
-    }
-    if (hit.assembly !== assemblyCount) {
-      const delta = base - hit.base;
-      for (const span of hit.spans) {
-        span.start += delta;
-        span.end += delta;
-      }
-      hit.base = base;
-      hit.assembly = assemblyCount;
-      return hit.value as T;
-    }
+  if (hit && hit.tag === tag && (hit.base === base || hit.assembly !== assemblyCount)) {
+    moveEntry(hit, base);
+    return hit;
   }
   const value = build();
-  absoluteCache.set(key, { base, tag, value, spans: spansOf(value), assembly: assemblyCount });
-  return value;
+  const entry = { base, tag, value, spans: spansOf(value), assembly: assemblyCount };
+  absoluteCache.set(key, entry);
+  return entry;
+}
+
+/** Moves a cached object's spans to `base` (see above) and marks it used by this assembly. */
+function moveEntry(entry: CacheEntry, base: number): void {
+  if (entry.base !== base) {
+    const delta = base - entry.base;
+    for (const span of entry.spans) {
+      span.start += delta;
+      span.end += delta;
+    }
+    entry.base = base;
+  }
+  entry.assembly = assemblyCount;
 }
 
 function rowSpans(abs: AbsoluteRow): Span[] {
@@ -125,11 +143,19 @@ interface AbsoluteRow {
   task?: TaskDefinition;
   mentions: TaskMention[];
   placeholders: Placeholder[];
+  /** The task's Depends On edges (sharing the references' spans), built once with the row. */
+  edges: DependencyEdge[];
+  /**
+   * The row's first cell as a field key (canonicalKey), or '' when it has a digit (task IDs) or
+   * no cell: what reading a key/value table looks up, kept with the row so that the rows of a
+   * task table cost no lookup per assembly.
+   */
+  fieldKey: string;
 }
 
-function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number, section: number): AbsoluteRow {
+function absoluteRowEntry(r: RowFacts, rowBase: number, tableIndex: number, section: number): CacheEntry {
   const isTaskTable = r.columns.kind === 'task';
-  return cached(r, rowBase, () => {
+  return cachedEntry(r, rowBase, () => {
     const row: TableRow = {
       span: at(r.row.span, rowBase),
       cells: r.row.cells.map((c) => ({ text: c.text, span: at(c.span, rowBase) })),
@@ -159,8 +185,180 @@ function absoluteRow(r: RowFacts, rowBase: number, tableIndex: number, section: 
         unestimated,
       };
     }
-    return { row, task, mentions, placeholders };
-  }, rowSpans, tableIndex * 1e6 + section + 1);
+    const edges: DependencyEdge[] = task ? task.dependsOn.map((d) => ({ from: d.id, to: task!.id, span: d.span, source: 'table' as const })) : [];
+    const first = row.cells[0];
+    const fieldKey = first && !/\d/.test(first.text) ? canonicalKey(first.text) : '';
+    return { row, task, mentions, placeholders, edges, fieldKey };
+  }, rowSpans, rowTag(tableIndex, section));
+}
+
+function rowTag(tableIndex: number, section: number): number {
+  return tableIndex * 1e6 + section + 1;
+}
+
+/**
+ * What one table's body rows give the plan, concatenated in row order, with the end of each
+ * row's share in every list (so that a later version can keep the shares of the rows it kept).
+ */
+interface TableSegment {
+  tag: number;
+  /** The assembly that last used it: one table's segment never serves two tables of one plan. */
+  assembly: number;
+  /** The row facts it was built from, and each row's cache entry (its AbsoluteRow and base). */
+  facts: RowFacts[];
+  entries: CacheEntry[];
+  /** Whether the header reads rows as key | value fields (see assemblePlan). */
+  keyRows: boolean;
+  rows: TableRow[];
+  tasks: TaskDefinition[];
+  edges: DependencyEdge[];
+  mentions: TaskMention[];
+  texts: TaskMention[];
+  placeholders: Placeholder[];
+  fields: { field: Field; section: number }[];
+  /** ends[k][i]: the length of list k (tasks, edges, mentions, texts, placeholders, fields) after row i. */
+  ends: Int32Array[];
+}
+
+const SEGMENT_LISTS = 6;
+
+/** The last segment built for a table header (the header survives a row edit; see blocks.ts). */
+const segments = new WeakMap<object, TableSegment>();
+
+function segmentLists(seg: TableSegment): unknown[][] {
+  return [seg.tasks, seg.edges, seg.mentions, seg.texts, seg.placeholders, seg.fields];
+}
+
+/** Adds one row's shares to the lists. */
+function addRow(lists: unknown[][], abs: AbsoluteRow, keyRows: boolean, section: number): void {
+  if (abs.task) lists[0].push(abs.task);
+  for (const e of abs.edges) lists[1].push(e);
+  for (const m of abs.mentions) (m.kind === 'text' ? lists[3] : lists[2]).push(m);
+  for (const p of abs.placeholders) lists[4].push(p);
+  if (keyRows && abs.fieldKey && isTableKey(abs.fieldKey) && abs.row.cells[1]) {
+    const cells = abs.row.cells;
+    lists[5].push({ field: { key: abs.fieldKey, keySpan: cells[0].span, value: cells[1].text, valueSpan: cells[1].span, lineSpan: abs.row.span }, section });
+  }
+}
+
+/**
+ * The body rows of a table at `base`: rows kept from the segment of the table's previous version
+ * (same row facts at the start and at the end) are moved, not looked up again, and their shares
+ * of every list are copied as stretches; only the rows between are read.
+ */
+function tableSegment(t: NonNullable<BlockFacts['table']>, base: number, tableIndex: number, section: number, keyRows: boolean): TableSegment {
+  const tag = rowTag(tableIndex, section);
+  const n = t.rows.length;
+  const previous = segments.get(t.header);
+  let keepBefore = 0;
+  let keepAfter = 0;
+  if (previous && previous.tag === tag && previous.keyRows === keyRows && previous.assembly !== assemblyCount) {
+    const old = previous.facts;
+    const limit = Math.min(n, old.length);
+    while (keepBefore < limit && t.rows[keepBefore] === old[keepBefore]) keepBefore++;
+    while (keepAfter < limit - keepBefore && t.rows[n - 1 - keepAfter] === old[old.length - 1 - keepAfter]) keepAfter++;
+  }
+  const seg = (previous && keepBefore + keepAfter > 0 && keptSegment(previous, t, base, tableIndex, section, keyRows, keepBefore, keepAfter)) || newSegment(t, base, tableIndex, section, keyRows);
+  segments.set(t.header, seg);
+  return seg;
+}
+
+function emptySegment(t: NonNullable<BlockFacts['table']>, tag: number, keyRows: boolean): TableSegment {
+  const n = t.rows.length;
+  const seg: TableSegment = {
+    tag,
+    assembly: assemblyCount,
+    facts: t.rows,
+    entries: new Array(n),
+    keyRows,
+    rows: new Array(n),
+    tasks: [],
+    edges: [],
+    mentions: [],
+    texts: [],
+    placeholders: [],
+    fields: [],
+    ends: [],
+  };
+  for (let k = 0; k < SEGMENT_LISTS; k++) seg.ends.push(new Int32Array(n));
+  return seg;
+}
+
+function newSegment(t: NonNullable<BlockFacts['table']>, base: number, tableIndex: number, section: number, keyRows: boolean): TableSegment {
+  const seg = emptySegment(t, rowTag(tableIndex, section), keyRows);
+  const lists = segmentLists(seg);
+  for (let i = 0; i < t.rows.length; i++) {
+    const entry = absoluteRowEntry(t.rows[i], base + t.rowOffsets[i], tableIndex, section);
+    const abs = entry.value as AbsoluteRow;
+    seg.entries[i] = entry;
+    seg.rows[i] = abs.row;
+    addRow(lists, abs, keyRows, section);
+    for (let k = 0; k < SEGMENT_LISTS; k++) seg.ends[k][i] = lists[k].length;
+  }
+  return seg;
+}
+
+/**
+ * The segment of `t` keeping the first `keepBefore` and the last `keepAfter` rows of the previous
+ * one; undefined when a kept row's object already serves this assembly elsewhere (the caller then
+ * reads every row: rows this moved are found at their new place).
+ */
+function keptSegment(
+  previous: TableSegment,
+  t: NonNullable<BlockFacts['table']>,
+  base: number,
+  tableIndex: number,
+  section: number,
+  keyRows: boolean,
+  keepBefore: number,
+  keepAfter: number,
+): TableSegment | undefined {
+  const n = t.rows.length;
+  const seg = emptySegment(t, previous.tag, keyRows);
+  const lists = segmentLists(seg);
+  const oldLists = segmentLists(previous);
+  const oldN = previous.facts.length;
+  // Rows kept at the start.
+  for (let i = 0; i < keepBefore; i++) {
+    const entry = previous.entries[i];
+    if (entry.assembly === assemblyCount) return undefined;
+    moveEntry(entry, base + t.rowOffsets[i]);
+    seg.entries[i] = entry;
+    seg.rows[i] = previous.rows[i];
+  }
+  for (let k = 0; k < SEGMENT_LISTS; k++) {
+    const end = keepBefore ? previous.ends[k][keepBefore - 1] : 0;
+    for (let j = 0; j < end; j++) lists[k].push(oldLists[k][j]);
+    seg.ends[k].set(previous.ends[k].subarray(0, keepBefore));
+  }
+  // Rows read anew.
+  for (let i = keepBefore; i < n - keepAfter; i++) {
+    const entry = absoluteRowEntry(t.rows[i], base + t.rowOffsets[i], tableIndex, section);
+    const abs = entry.value as AbsoluteRow;
+    seg.entries[i] = entry;
+    seg.rows[i] = abs.row;
+    addRow(lists, abs, keyRows, section);
+    for (let k = 0; k < SEGMENT_LISTS; k++) seg.ends[k][i] = lists[k].length;
+  }
+  // Rows kept at the end.
+  for (let i = n - keepAfter; i < n; i++) {
+    const old = i - n + oldN;
+    const entry = previous.entries[old];
+    if (entry.assembly === assemblyCount) return undefined;
+    moveEntry(entry, base + t.rowOffsets[i]);
+    seg.entries[i] = entry;
+    seg.rows[i] = previous.rows[old];
+  }
+  for (let k = 0; k < SEGMENT_LISTS; k++) {
+    const from = oldN - keepAfter > 0 ? previous.ends[k][oldN - keepAfter - 1] : 0;
+    const shift = lists[k].length - from;
+    const oldList = oldLists[k];
+    for (let j = from; j < oldList.length; j++) lists[k].push(oldList[j]);
+    const ends = seg.ends[k];
+    const oldEnds = previous.ends[k];
+    for (let i = n - keepAfter; i < n; i++) ends[i] = oldEnds[i - n + oldN] + shift;
+  }
+  return seg;
 }
 
 interface AbsoluteBlock {
@@ -232,6 +430,33 @@ function chartGraph(chart: MermaidFlowchart): { edges: DependencyEdge[]; mention
   return graph;
 }
 
+/**
+ * The task IDs a `**Tasks:**` field lists, and their step mentions (sharing the spans): kept per
+ * (absolute, cached) field object, whose value never changes, and moved with it.
+ */
+const fieldRefs = new WeakMap<Field, { pattern: string; base: number; assembly: number; refs: TaskRef[]; mentions: TaskMention[] }>();
+
+function fieldTaskRefs(field: Field, pattern: string): { refs: TaskRef[]; mentions: TaskMention[] } {
+  const base = field.valueSpan.start;
+  const hit = fieldRefs.get(field);
+  if (hit && hit.pattern === pattern && (hit.base === base || hit.assembly !== assemblyCount)) {
+    if (hit.base !== base) {
+      const delta = base - hit.base;
+      for (const r of hit.refs) {
+        r.span.start += delta;
+        r.span.end += delta;
+      }
+      hit.base = base;
+    }
+    hit.assembly = assemblyCount;
+    return hit;
+  }
+  const refs = findTaskIds(field.value, pattern, base);
+  const entry = { pattern, base, assembly: assemblyCount, refs, mentions: refs.map((r): TaskMention => ({ id: r.id, span: r.span, kind: 'step' })) };
+  fieldRefs.set(field, entry);
+  return entry;
+}
+
 function normalizeTitle(title: string): string {
   return title.replace(/[*_`]/g, '').replace(/:\s*$/, '').trim();
 }
@@ -261,6 +486,10 @@ export function assemblePlan(
   const textMentions: TaskMention[] = [];
   const mentions: TaskMention[] = [];
   const listItems: ListItemFacts[] = [];
+  /** Fields read from tables (see below), after the blocks' own fields. */
+  const tableFields: { field: Field; section: number }[] = [];
+  /** Depends On edges of table rows, in row order. */
+  const tableEdges: DependencyEdge[] = [];
   let title: Plan['title'];
 
   // Section stack: indices of open sections by level.
@@ -300,17 +529,37 @@ export function assemblePlan(
     if (f.table) {
       const t = f.table;
       const tableIndex = tables.length;
-      const rows: TableRow[] = new Array(t.rows.length);
-      for (let i = 0; i < t.rows.length; i++) {
-        const abs = absoluteRow(t.rows[i], base + t.rowOffsets[i], tableIndex, current);
-        rows[i] = abs.row;
-        if (abs.task) tasks.push(abs.task);
-        for (const m of abs.mentions) (m.kind === 'text' ? textMentions : mentions).push(m);
-        for (const p of abs.placeholders) placeholders.push(p);
+      const header = t.header.map((c) => ({ text: c.text, span: at(c.span, base) }));
+      // Overview fields or a sign-off written as a table: a header of their keys over one row of
+      // values, or rows of key | value.
+      const headerKeys = t.rows.length > 0 && header.filter((c) => isTableKey(canonicalKey(c.text))).length >= 2;
+      const keyRows = !headerKeys && header.length >= 2;
+      if (keyRows) {
+        // No key has a digit: the rows of a task table (IDs) are passed over without a lookup.
+        const key = header[0] && !/\d/.test(header[0].text) ? canonicalKey(header[0].text) : '';
+        if (isTableKey(key) && header[1]) {
+          tableFields.push({ field: { key, keySpan: header[0].span, value: header[1].text, valueSpan: header[1].span, lineSpan: header[0].span }, section: current });
+        }
+      }
+      const seg = tableSegment(t, base, tableIndex, current, keyRows);
+      const rows = seg.rows.slice();
+      for (const x of seg.tasks) tasks.push(x);
+      for (const x of seg.edges) tableEdges.push(x);
+      for (const x of seg.mentions) mentions.push(x);
+      for (const x of seg.texts) textMentions.push(x);
+      for (const x of seg.placeholders) placeholders.push(x);
+      for (const x of seg.fields) tableFields.push(x);
+      if (headerKeys) {
+        const row = rows[0];
+        header.forEach((c, i) => {
+          const key = canonicalKey(c.text);
+          const cell = row.cells[i];
+          if (isTableKey(key) && cell) tableFields.push({ field: { key, keySpan: c.span, value: cell.text, valueSpan: cell.span, lineSpan: row.span }, section: current });
+        });
       }
       tables.push({
         span: { start: block.start, end: block.end },
-        header: t.header.map((c) => ({ text: c.text, span: at(c.span, base) })),
+        header,
         section: current,
         rows,
         columnCount: t.header.length,
@@ -352,32 +601,8 @@ export function assemblePlan(
     for (const m of list.mentions) mentions.push(m);
   }
 
-  // Overview fields or a sign-off written as a table: a header of their keys over one row of
-  // values, or rows of key | value.
-  const tableKey = (k: string) => FOOTER_KEYS.includes(k) || METADATA_KEYS.includes(k);
   const fieldCount = fields.length;
-  for (const table of tables) {
-    const keys = table.header.map((c) => canonicalKey(c.text));
-    const lineOf = (row: TableRow) => row.span;
-    if (keys.filter(tableKey).length >= 2 && table.rows.length) {
-      const row = table.rows[0];
-      keys.forEach((key, i) => {
-        const cell = row.cells[i];
-        if (tableKey(key) && cell) {
-          fields.push({ field: { key, keySpan: table.header[i].span, value: cell.text, valueSpan: cell.span, lineSpan: lineOf(row) }, section: table.section });
-        }
-      });
-    } else if (table.header.length >= 2) {
-      for (const row of [{ span: table.header[0].span, cells: table.header }, ...table.rows]) {
-        // No key has a digit: the rows of a task table (IDs) are passed over without a lookup.
-        const key = row.cells[0] && !/\d/.test(row.cells[0].text) ? canonicalKey(row.cells[0].text) : '';
-        const cell = row.cells[1];
-        if (tableKey(key) && cell) {
-          fields.push({ field: { key, keySpan: row.cells[0].span, value: cell.text, valueSpan: cell.span, lineSpan: row.span }, section: table.section });
-        }
-      }
-    }
-  }
+  for (const f of tableFields) fields.push(f);
   if (fields.length > fieldCount) fields.sort((a, b) => a.field.lineSpan.start - b.field.lineSpan.start);
 
   // Overview metadata and sign-off footer.
@@ -434,7 +659,8 @@ export function assemblePlan(
   for (const index of stepSections) {
     const s = sections[index];
     const tasksField = tasksFieldOf.get(index);
-    let taskRefs: TaskRef[] = tasksField ? findTaskIds(tasksField.value, taskIdPattern, tasksField.valueSpan.start) : [];
+    const listed = tasksField ? fieldTaskRefs(tasksField, taskIdPattern) : undefined;
+    let taskRefs: TaskRef[] = listed ? listed.refs : [];
     if (tasksField && taskRefs.length === 0) {
       // "**Tasks:**" followed by a list: the IDs of the list items right below it.
       const end = taskListEnd(text, tasksField.lineSpan.end, s.span.end, fields);
@@ -450,9 +676,16 @@ export function assemblePlan(
       tasksField,
       tasks: taskRefs,
     });
-    for (const r of taskRefs) {
-      mentions.push({ id: r.id, span: r.span, kind: 'step' });
-      stepMentionOffsets.add(r.span.start);
+    if (listed && listed.refs.length) {
+      for (const m of listed.mentions) {
+        mentions.push(m);
+        stepMentionOffsets.add(m.span.start);
+      }
+    } else {
+      for (const r of taskRefs) {
+        mentions.push({ id: r.id, span: r.span, kind: 'step' });
+        stepMentionOffsets.add(r.span.start);
+      }
     }
   }
   // Step references were found as text mentions too; keep each offset once.
@@ -461,9 +694,11 @@ export function assemblePlan(
   // The task graph: mermaid flowcharts of the Task Breakdown section (all of them if the plan has none).
   const breakdown = sections.findIndex((s, i) => i > 0 && headingMatchesSection(s.title, 'Task Breakdown with Dependencies'));
   const graphBlocks = mermaid.filter((m) => breakdown < 0 || (m.section >= 0 && isIn(m.section, breakdown)));
-  const edges: DependencyEdge[] = [];
-  for (const t of tasks) for (const d of t.dependsOn) edges.push({ from: d.id, to: t.id, span: d.span, source: 'table' });
-  if (list) for (const e of list.edges) edges.push(e);
+  const edges: DependencyEdge[] = tableEdges;
+  if (list) {
+    for (const t of list.tasks) for (const d of t.dependsOn) edges.push({ from: d.id, to: t.id, span: d.span, source: 'table' });
+    for (const e of list.edges) edges.push(e);
+  }
   for (const block of graphBlocks) {
     const graph = chartGraph(block.flowchart!);
     for (const e of graph.edges) edges.push(e);
@@ -472,6 +707,7 @@ export function assemblePlan(
   mentions.sort((a, b) => a.span.start - b.span.start);
   placeholders.sort((a, b) => a.span.start - b.span.start);
 
+  // A new map per version: diagnostics compare it with the previous version's (checkReuse.ts).
   const taskById = new Map<string, TaskDefinition>();
   for (const t of tasks) if (!taskById.has(t.id)) taskById.set(t.id, t);
 
@@ -571,6 +807,11 @@ function insideMention(list: TaskMention[], offset: number): boolean {
     else return true;
   }
   return false;
+}
+
+/** Keys a table may give fields by (metadata and sign-off). */
+function isTableKey(key: string): boolean {
+  return FOOTER_KEYS.includes(key) || METADATA_KEYS.includes(key);
 }
 
 /** Field keys as the template spells them, whatever the case (memoized: asked per field per assembly). */

@@ -77,15 +77,26 @@ export class PlanDocument {
    * reparse is not parsed here: the text is still updated, the method returns false, and the
    * caller must parse the whole text elsewhere (a worker) and hand the blocks to `setBlocks`.
    */
-  applyEdits(edits: TextEdit[], version: number, maxSyncParse = Infinity): boolean {
+  applyEdits(
+    edits: TextEdit[],
+    version: number,
+    maxSyncParse = Infinity,
+    /**
+     * The text after each edit (and its line index), when the caller has made them already (the
+     * server's open document): one copy of each text and index rather than two per keystroke.
+     */
+    results?: readonly { text: string; lines?: LineIndex }[],
+  ): boolean {
     let parsed = !this.stale;
-    for (const edit of edits) {
+    for (let i = 0; i < edits.length; i++) {
+      const edit = edits[i];
       const start = Math.max(0, Math.min(edit.start, this.textValue.length));
       const end = Math.max(start, Math.min(edit.end, this.textValue.length));
       const oldText = this.textValue;
-      const newText = oldText.slice(0, start) + edit.text + oldText.slice(end);
+      const given = results?.[i];
+      const newText = given ? given.text : oldText.slice(0, start) + edit.text + oldText.slice(end);
       this.textValue = newText;
-      this.lineIndex = this.lineIndex?.withEdit(start, end, edit.text.length, newText);
+      this.lineIndex = given ? given.lines : this.lineIndex?.withEdit(start, end, edit.text.length, newText);
       if (!parsed) continue;
       // Definitions made outside a reparsed stretch still resolve its references.
       const definitions = definitionsOf(this.blocks);

@@ -161,3 +161,106 @@ test('a row pasted twice (the same text at two places) gets two rows of its own'
   assert.equal(doc.plan.tasks.filter((t) => t.id === 'TASK_0005').length, 3);
   assertSameModel(doc, 'template', 'a row pasted twice');
 });
+
+/** A plan whose task table has a sign-off written as key | value rows in it, and a second table. */
+function tablesWithKeyRows(): string {
+  const rows = Array.from({ length: 30 }, (_, i) => `| TASK_${String(i + 1).padStart(3, '0')} | ${i ? `TASK_${String(i).padStart(3, '0')}` : 'None'} | ${i % 4} | see TASK_001 [TBD] |`);
+  rows.splice(15, 0, '| Created By | Ann |', '| Phase | 2 |');
+  return [
+    '# Implementation Plan: Phase 1 - Rows',
+    '',
+    '## Overview',
+    '',
+    '| Phase | Created |',
+    '|---|---|',
+    '| 1 | 2026-01-02 |',
+    '',
+    '## Implementation Sequence',
+    '',
+    '### Step 1: All',
+    '**Tasks:** TASK_001, TASK_002, TASK_031',
+    '',
+    '## Task Breakdown with Dependencies',
+    '',
+    '| Task | Depends On | Estimated Hours | Notes |',
+    '|------|------------|-----------------|-------|',
+    ...rows,
+    '',
+    '| Created By | Reviewed By |',
+    '|---|---|',
+    '| Bo | Cy |',
+    '',
+  ].join('\n');
+}
+
+test('edits among the rows of a table (kept rows moved, the rows between read anew) give the model of a fresh parse', () => {
+  // Rows kept before and after the edited ones, rows inserted, deleted, pasted and duplicated at the
+  // start, middle and end of the table, key | value rows, text mentions and placeholders in cells,
+  // and edits above the table that move every row.
+  const text = tablesWithKeyRows();
+  const rowStart = (doc: PlanDocument, n: number) => doc.text.indexOf(`| TASK_${String(n).padStart(3, '0')} |`);
+  const lineEnd = (doc: PlanDocument, at: number) => doc.text.indexOf('\n', at);
+  const steps: [string, (doc: PlanDocument) => { start: number; end: number; text: string }][] = [
+    ['type in a Depends On cell', (d) => ({ start: rowStart(d, 10) + 12, end: rowStart(d, 10) + 12, text: 'TASK_002, ' })],
+    ['type a partial ID', (d) => ({ start: rowStart(d, 10) + 12, end: rowStart(d, 10) + 12, text: 'TASK_0' })],
+    ['insert a row first', (d) => ({ start: rowStart(d, 1), end: rowStart(d, 1), text: '| TASK_040 | TASK_001 | 1 | x |\n' })],
+    ['insert a row with a known ID mid-table', (d) => ({ start: rowStart(d, 12), end: rowStart(d, 12), text: '| TASK_005 | None | 2 | dup |\n' })],
+    ['delete the first row', (d) => ({ start: rowStart(d, 40), end: lineEnd(d, rowStart(d, 40)) + 1, text: '' })],
+    ['delete a key row', (d) => ({ start: d.text.indexOf('| Phase | 2 |'), end: lineEnd(d, d.text.indexOf('| Phase | 2 |')) + 1, text: '' })],
+    ['add a key row', (d) => ({ start: rowStart(d, 20), end: rowStart(d, 20), text: '| Approved | yes |\n' })],
+    ['paste rows mid-table', (d) => ({ start: rowStart(d, 18), end: rowStart(d, 18), text: '| TASK_050 | TASK_049 | 1 | a |\n| TASK_049 | None | [X] | TASK_007 |\n' })],
+    ['change a row ID', (d) => ({ start: rowStart(d, 25) + 8, end: rowStart(d, 25) + 9, text: '9' })],
+    ['delete the last row', (d) => ({ start: lineEnd(d, rowStart(d, 30) - 1), end: lineEnd(d, rowStart(d, 30)), text: '' })],
+    ['append a row', (d) => ({ start: lineEnd(d, rowStart(d, 29)), end: lineEnd(d, rowStart(d, 29)), text: '\n| TASK_060 | TASK_029 | 3 | z |' })],
+    ['type above the tables', (d) => ({ start: d.text.indexOf('## Overview'), end: d.text.indexOf('## Overview'), text: 'Words.\n\n' })],
+    ['type in the second table', (d) => ({ start: d.text.indexOf('| Bo |') + 4, end: d.text.indexOf('| Bo |') + 4, text: 'b' })],
+    ['type in the overview table', (d) => ({ start: d.text.indexOf('| 1 | 2026') + 2, end: d.text.indexOf('| 1 | 2026') + 3, text: '3' })],
+    // The first definition of each ID (taskById, in the order of first definitions).
+    ['define an ID again near the end', (d) => ({ start: rowStart(d, 28), end: rowStart(d, 28), text: '| TASK_006 | None | 1 | again |\n' })],
+    ['delete its first definition', (d) => ({ start: rowStart(d, 6), end: lineEnd(d, rowStart(d, 6)) + 1, text: '' })],
+    ['swap two rows in one edit', (d) => {
+      const start = rowStart(d, 7);
+      const end = lineEnd(d, rowStart(d, 8));
+      const [a, b] = d.text.slice(start, end).split('\n');
+      return { start, end, text: `${b}\n${a}` };
+    }],
+    ['rename a row to an ID defined above it', (d) => ({ start: rowStart(d, 9) + 7, end: rowStart(d, 9) + 9, text: '01' })],
+    ['replace the rows of the middle', (d) => ({ start: rowStart(d, 13), end: lineEnd(d, rowStart(d, 16)), text: '| TASK_013 | TASK_012 | 1 | m |' })],
+  ];
+  for (const assembleEvery of [1, 2]) {
+    const doc = new PlanDocument('file:///p.plan.md', text, 1);
+    analyses(doc.plan);
+    let version = 1;
+    for (const [name, make] of steps) {
+      doc.applyEdits([make(doc)], ++version);
+      if (version % assembleEvery === 0) assertSameModel(doc, 'template', `${name} (version ${version})`);
+    }
+    assertSameModel(doc, 'template', 'the last edit');
+  }
+});
+
+test('random edits confined to table rows give the model of a fresh parse after every notification', () => {
+  const text = tablesWithKeyRows();
+  const pieces = ['|', ' ', 'TASK_0', '1', '2', ', ', '\n', '| TASK_033 | TASK_001 | 2 | y |\n', '[X]', 'Created By', '', 'x'];
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.nat({ max: pieces.length - 1 })), { minLength: 1, maxLength: 25 }),
+      (edits) => {
+        const doc = new PlanDocument('file:///p.plan.md', text, 1);
+        void doc.plan;
+        let version = 1;
+        for (const [where, length, piece] of edits) {
+          // An offset inside the task table's body.
+          const bodyStart = doc.text.indexOf('|------|');
+          const bodyEnd = doc.text.indexOf('\n\n', bodyStart);
+          if (bodyStart < 0 || bodyEnd < 0) break;
+          const start = bodyStart + 1 + (where % (bodyEnd - bodyStart));
+          const end = Math.min(bodyEnd, start + (length % 3 === 0 ? length : 0));
+          doc.applyEdits([{ start, end, text: pieces[piece] }], ++version);
+          assertSameModel(doc, 'template', `version ${version}: ${JSON.stringify([start, end, pieces[piece]])}`, version % 2 === 0);
+        }
+      },
+    ),
+    { seed: 16, numRuns: 40 },
+  );
+});
