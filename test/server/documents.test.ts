@@ -118,3 +118,21 @@ test('a plan of lines too long for remark is read on the server thread, its task
   assert.equal(plan.mentions.length, ids);
   assert.equal(plan.mentions[ids - 1].span.start, text.lastIndexOf('TASK_0002'));
 });
+
+test('typing in a plan of lines too long for remark is applied on the server thread, as a fresh parse reads it', async () => {
+  let backgroundParses = 0;
+  const parser = { parse: () => (backgroundParses++, Promise.reject(new Error('not expected'))) } as unknown as BackgroundParser;
+  const unit = '| TASK_0001 | TASK_0002 | 3 | 😀 中文 ';
+  const line = unit.repeat(Math.ceil((2.1 * 1024 * 1024) / unit.length));
+  const text = `# Implementation Plan: long lines\n\n${line}\n\n## Task Breakdown\n\n${line}\n`;
+  const doc = new OpenDocument('file:///p/long-lines.plan.md', 'markdown', text, 1, 'TASK[_-]\\d+', parser);
+  await doc.plan();
+  change(doc, 2, 2, 'TASK_0777 ', 2);
+  change(doc, 6, line.length, ' TASK_0778', 3);
+  const plan = await doc.plan();
+  assert.equal(backgroundParses, 0);
+  assert.equal(plan.version, 3);
+  const fresh = parsePlan(doc.text, { uri: 'file:///p/long-lines.plan.md', taskIdPattern: 'TASK[_-]\\d+' });
+  assert.deepEqual(plan.mentions, fresh.mentions);
+  assert.ok(plan.mentions.some((m) => m.id === 'TASK_0777') && plan.mentions.some((m) => m.id === 'TASK_0778'));
+});

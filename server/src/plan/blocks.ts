@@ -7,7 +7,7 @@
 // fenced code block (the mermaid graph).
 import type { Root, RootContent } from 'mdast';
 import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, type BlockFacts, type CodeFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, taskIdRegExp, type BlockFacts, type CodeFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
 import { parseMarkdown, parsePlanMarkdown } from './markdown';
 import { updateFlowchartLine } from './mermaid';
 import type { Span } from './types';
@@ -76,15 +76,20 @@ export function parseCost(text: string): number {
   for (const c of findCuts(lf, start, true)) cut += c.end - c.start;
   // (Only overlong lines are counted as plain text here: a cheap scan, and the other hostile
   // segments are rare.)
+  const parsed = Math.max(0, text.length - cut - overlongLineChars(lf, start, lf.length));
+  return parsed + cut / 10;
+}
+
+/** Characters of text[from, to) on lines longer than remark is given (kept as plain text, see findHostileSegments). */
+function overlongLineChars(text: string, from: number, to: number): number {
   let plain = 0;
-  for (let pos = start; pos < text.length; ) {
-    let nl = lf.indexOf('\n', pos);
-    if (nl < 0) nl = lf.length;
+  for (let pos = from; pos < to; ) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0 || nl > to) nl = to;
     if (nl - pos > MAX_LINE_LENGTH) plain += nl - pos;
     pos = nl + 1;
   }
-  const parsed = Math.max(0, text.length - cut - plain);
-  return parsed + cut / 10;
+  return plain;
 }
 
 /**
@@ -222,9 +227,18 @@ function parseWithRemark(text: string, from: number, to: number, ctx: ExtractCon
 
 /** A block remark is not asked to parse: only the task IDs written in it are kept. */
 function plainBlock(text: string, start: number, end: number, ctx: ExtractContext): Block {
-  // The IDs found become the mentions themselves (a plain block can hold hundreds of thousands).
-  const mentions = findTaskIds(text.slice(start, end), ctx.taskIdPattern, 0) as RelMention[];
-  for (const m of mentions) m.kind = 'text';
+  // findTaskIds' search, each ID made a mention at once: a plain block can hold hundreds of thousands.
+  const raw = text.slice(start, end);
+  const re = taskIdRegExp(ctx.taskIdPattern);
+  const mentions: RelMention[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(raw))) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    mentions.push({ id: m[0], span: { start: m.index, end: m.index + m[0].length }, kind: 'text' });
+  }
   return { start, end, facts: { type: 'paragraph', fields: [], checklist: [], mentions, placeholders: [], directives: [], plain: true } };
 }
 
@@ -819,7 +833,11 @@ function reparseAround(blocks: Block[], newText: string, edit: TextEdit, delta: 
     const regionStart = first === 0 ? 0 : lineStartBefore(newText, blocks[first].start);
     const hasSentinel = sentinel < blocks.length;
     const regionEnd = hasSentinel ? blocks[sentinel].end + delta : newText.length;
-    if (regionEnd - regionStart > maxSyncParse) return undefined;
+    // (Lines too long for remark are kept as plain text, only searched for task IDs: they do not
+    // count. A parse in the background would cost this thread as much to take its mentions back.)
+    if (regionEnd - regionStart > maxSyncParse && regionEnd - regionStart - overlongLineChars(withLineFeeds(newText.slice(regionStart, regionEnd)), 0, regionEnd - regionStart) > maxSyncParse) {
+      return undefined;
+    }
     const parsed = parseBlocks(newText, regionStart, regionEnd, ctx);
     if (!hasSentinel) {
       return { blocks: blocks.slice(0, first).concat(parsed), kind: 'blocks' as const };
