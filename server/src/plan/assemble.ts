@@ -80,7 +80,9 @@ interface CacheEntry {
   base: number;
   tag: number;
   value: unknown;
-  spans: Span[];
+  /** The value's span objects (each once); listed when first moved if `spansOf` is set. */
+  spans: Span[] | undefined;
+  spansOf?: () => Span[];
   assembly: number;
 }
 const absoluteCache = new WeakMap<object, CacheEntry>();
@@ -107,6 +109,7 @@ function cachedEntry<T>(key: object, base: number, build: () => T, spansOf: (val
 function moveEntry(entry: CacheEntry, base: number): void {
   if (entry.base !== base) {
     const delta = base - entry.base;
+    entry.spans ??= entry.spansOf!();
     for (const span of entry.spans) {
       span.start += delta;
       span.end += delta;
@@ -114,6 +117,129 @@ function moveEntry(entry: CacheEntry, base: number): void {
     entry.base = base;
   }
   entry.assembly = assemblyCount;
+}
+
+/** The facts chart each absolute chart was made for (its base is in the cache entry). */
+const chartSources = new WeakMap<MermaidFlowchart, MermaidFlowchart>();
+/** Every chart of a plan (graph or not), in document order: the next version's starting point. */
+const chartsOfPlan = new WeakMap<Plan, MermaidFlowchart[]>();
+
+/**
+ * The absolute chart of `facts` at `base`. A chart whose facts are new (a keystroke in the graph:
+ * the facts of the lines before the edited one are the same objects, those after it equal but
+ * moved, see mermaid.ts updateFlowchartLine) is made from `previous`, the chart at the same place
+ * in the previous version: its objects for the unchanged items are kept (moved in place), only
+ * the items between are made anew. Appends the chart to `charts`.
+ */
+function absoluteChart(facts: MermaidFlowchart, base: number, previous: MermaidFlowchart | undefined, charts: MermaidFlowchart[]): MermaidFlowchart {
+  let chart: MermaidFlowchart | undefined;
+  const hit = absoluteCache.get(facts);
+  const source = previous && !hit ? chartSources.get(previous) : undefined;
+  const entry = source && source !== facts ? absoluteCache.get(source) : undefined;
+  if (entry && entry.value === previous && entry.assembly !== assemblyCount) {
+    chart = patchedChart(source!, entry.base, previous!, facts, base);
+    if (chart) {
+      // The previous chart's objects now serve this one: its facts no longer find it.
+      absoluteCache.delete(source!);
+      absoluteCache.set(facts, { base, tag: 0, value: chart, spans: undefined, spansOf: () => flowchartSpans(chart!), assembly: assemblyCount });
+    }
+  }
+  chart ??= cached(facts, base, () => shiftFlowchart(facts, base), flowchartSpans);
+  chartSources.set(chart, facts);
+  charts.push(chart);
+  return chart;
+}
+
+/** Items equal but for their spans, moved by `d` (mermaid.ts movedEdge and its kin). */
+function sameSpan(a: Span | undefined, b: Span | undefined, d: number): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.start + d === b.start && a.end + d === b.end;
+}
+function sameNode(a: MermaidFlowchart['nodes'][number], b: MermaidFlowchart['nodes'][number], d: number): boolean {
+  return a.alias === b.alias && a.label === b.label && a.taskId === b.taskId && sameSpan(a.aliasSpan, b.aliasSpan, d) && sameSpan(a.labelSpan, b.labelSpan, d) && sameSpan(a.taskIdSpan, b.taskIdSpan, d);
+}
+function sameEdge(a: MermaidFlowchart['edges'][number], b: MermaidFlowchart['edges'][number], d: number): boolean {
+  return a.from === b.from && a.to === b.to && a.kind === b.kind && a.label === b.label && sameSpan(a.span, b.span, d) && sameSpan(a.fromSpan, b.fromSpan, d) && sameSpan(a.toSpan, b.toSpan, d);
+}
+function sameOccurrence(a: { alias: string; span: Span }, b: { alias: string; span: Span }, d: number): boolean {
+  return a.alias === b.alias && sameSpan(a.span, b.span, d);
+}
+function sameProblem(a: { message: string; span: Span }, b: { message: string; span: Span }, d: number): boolean {
+  return a.message === b.message && sameSpan(a.span, b.span, d);
+}
+
+/**
+ * One list of the chart for `next` (facts) from `prev` (facts) and `abs` (the absolute items
+ * made for prev at `oldBase`): the same facts at the start keep their absolute items, facts at
+ * the end equal to prev's moved by one distance keep theirs (moved in place), the rest are made
+ * with `make`. `moves` collects the kept items to move, with their distance. Undefined when
+ * fewer than half the items are kept (made whole, it costs no more).
+ */
+function patchedList<T>(
+  prev: T[],
+  next: T[],
+  abs: T[],
+  spanOf: (item: T) => Span,
+  same: (a: T, b: T, d: number) => boolean,
+  make: (item: T) => T,
+  baseDelta: number,
+  moves: [T, number][],
+): T[] | undefined {
+  const limit = Math.min(prev.length, next.length);
+  let head = 0;
+  while (head < limit && prev[head] === next[head]) head++;
+  let tail = 0;
+  const d = next.length > head && prev.length > head ? spanOf(next[next.length - 1]).start - spanOf(prev[prev.length - 1]).start : 0;
+  while (tail < limit - head && same(prev[prev.length - 1 - tail], next[next.length - 1 - tail], d)) tail++;
+  if ((head + tail) * 2 < next.length) return undefined;
+  const out: T[] = new Array(next.length);
+  for (let i = 0; i < head; i++) {
+    out[i] = abs[i];
+    if (baseDelta !== 0) moves.push([abs[i], baseDelta]);
+  }
+  for (let i = head; i < next.length - tail; i++) out[i] = make(next[i]);
+  for (let i = next.length - tail; i < next.length; i++) {
+    const item = abs[i - next.length + prev.length];
+    out[i] = item;
+    if (d + baseDelta !== 0) moves.push([item, d + baseDelta]);
+  }
+  return out;
+}
+
+function patchedChart(prev: MermaidFlowchart, oldBase: number, abs: MermaidFlowchart, next: MermaidFlowchart, base: number): MermaidFlowchart | undefined {
+  const baseDelta = base - oldBase;
+  const node = (n: MermaidFlowchart['nodes'][number]) => ({ ...n, aliasSpan: at(n.aliasSpan, base), labelSpan: n.labelSpan && at(n.labelSpan, base), taskIdSpan: n.taskIdSpan && at(n.taskIdSpan, base) });
+  const nodeMoves: [MermaidFlowchart['nodes'][number], number][] = [];
+  const nodes = patchedList(prev.nodes, next.nodes, abs.nodes, (n) => n.aliasSpan, sameNode, node, baseDelta, nodeMoves);
+  if (!nodes) return undefined;
+  const edgeMoves: [MermaidFlowchart['edges'][number], number][] = [];
+  const edges = patchedList(prev.edges, next.edges, abs.edges, (e) => e.span, sameEdge, (e) => ({ ...e, fromSpan: at(e.fromSpan, base), toSpan: at(e.toSpan, base), span: at(e.span, base) }), baseDelta, edgeMoves);
+  if (!edges) return undefined;
+  const occurrenceMoves: [{ alias: string; span: Span }, number][] = [];
+  const aliasOccurrences = patchedList(prev.aliasOccurrences, next.aliasOccurrences, abs.aliasOccurrences, (o) => o.span, sameOccurrence, (o) => ({ alias: o.alias, span: at(o.span, base) }), baseDelta, occurrenceMoves);
+  if (!aliasOccurrences) return undefined;
+  const problemMoves: [{ message: string; span: Span }, number][] = [];
+  const problems = patchedList(prev.problems, next.problems, abs.problems, (p) => p.span, sameProblem, (p) => ({ message: p.message, span: at(p.span, base) }), baseDelta, problemMoves);
+  if (!problems) return undefined;
+  // Only now, when the chart is sure to be patched, move the kept items.
+  const move = (span: Span | undefined, d: number) => {
+    if (span) {
+      span.start += d;
+      span.end += d;
+    }
+  };
+  for (const [n, d] of nodeMoves) {
+    move(n.aliasSpan, d);
+    move(n.labelSpan, d);
+    move(n.taskIdSpan, d);
+  }
+  for (const [e, d] of edgeMoves) {
+    move(e.fromSpan, d);
+    move(e.toSpan, d);
+    move(e.span, d);
+  }
+  for (const [o, d] of occurrenceMoves) move(o.span, d);
+  for (const [p, d] of problemMoves) move(p.span, d);
+  return { keyword: next.keyword, direction: next.direction, nodes, edges, aliasOccurrences, problems };
 }
 
 function rowSpans(abs: AbsoluteRow): Span[] {
@@ -472,8 +598,15 @@ export function assemblePlan(
   idPattern: string = taskIdPattern,
   /** The line index of `text`, when the caller keeps one. */
   lines: LineIndex = new LineIndex(text),
+  /**
+   * The plan of the document's previous version, when the caller keeps it: its charts' objects
+   * may be taken over (and moved), so it is not to be read any more.
+   */
+  previous?: Plan,
 ): Plan {
   assemblyCount++;
+  const previousCharts = previous && chartsOfPlan.get(previous);
+  const charts: MermaidFlowchart[] = [];
   const sections: Section[] = [];
   const tables: Table[] = [];
   const tasks: TaskDefinition[] = [];
@@ -582,7 +715,7 @@ export function assemblePlan(
         mermaid.push({
           span: { start: block.start, end: block.end },
           contentStart: base + c.contentStart,
-          flowchart: cached(c.flowchart, base + c.contentStart, () => shiftFlowchart(c.flowchart!, base + c.contentStart), flowchartSpans),
+          flowchart: absoluteChart(c.flowchart, base + c.contentStart, previousCharts?.[charts.length], charts),
           section: current,
         });
       }
@@ -711,7 +844,7 @@ export function assemblePlan(
   const taskById = new Map<string, TaskDefinition>();
   for (const t of tasks) if (!taskById.has(t.id)) taskById.set(t.id, t);
 
-  return {
+  const plan: Plan = {
     uri,
     version,
     text,
@@ -738,6 +871,8 @@ export function assemblePlan(
     kind,
     taskIdRegExp: () => taskIdRegExp(idPattern),
   };
+  chartsOfPlan.set(plan, charts);
+  return plan;
 }
 
 /**

@@ -39,6 +39,8 @@ export class PlanDocument {
   private cached: Plan | undefined;
   /** The line index of the text, kept edit by edit once a plan has been assembled. */
   private lineIndex: LineIndex | undefined;
+  /** The last plan assembled, whose charts the next assembly may take over (assemblePlan). */
+  private previousPlan: Plan | undefined;
   /** Links this document's plans, so that analyses reuse what a previous version found (analysis.ts). */
   private readonly lineage = {};
   private readonly taskIdPattern: string;
@@ -168,7 +170,8 @@ export class PlanDocument {
     if (this.stale) throw new Error('PlanDocument: the model is being reparsed; wait for setBlocks');
     if (!this.cached) {
       this.lineIndex ??= new LineIndex(this.textValue);
-      this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern, this.kind, this.idPattern, this.lineIndex);
+      this.cached = assemblePlan(this.uri, this.versionValue, this.textValue, this.blocks, this.taskIdPattern, this.kind, this.idPattern, this.lineIndex, this.previousPlan);
+      this.previousPlan = this.cached;
       setLineage(this.cached, this.lineage);
     }
     return this.cached;

@@ -264,3 +264,61 @@ test('random edits confined to table rows give the model of a fresh parse after 
     { seed: 16, numRuns: 40 },
   );
 });
+
+test('typing in a mermaid graph (the chart made from the previous version\'s, kept items moved) gives the model of a fresh parse', () => {
+  const text = `${generatePlan(40).text}\n\n\`\`\`mermaid\ngraph LR\n  X --> TASK_0001\n\`\`\`\n`;
+  const pieces = [' & TASK_0002', ' --> ', 'TASK_00', '3', 'A', '[TASK_0005: five]', '\n', '\n  TASK_0007 --> TASK_0008', ' ', '', '-.->', '%% note'];
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 9 }), fc.nat({ max: pieces.length - 1 }), fc.boolean()), { minLength: 1, maxLength: 30 }),
+      (edits) => {
+        const doc = new PlanDocument('file:///p.plan.md', text, 1);
+        analyses(doc.plan);
+        let version = 1;
+        for (const [where, length, piece, second] of edits) {
+          // An offset in the lines of the first (or the second) chart, after its graph line.
+          const from = second ? doc.text.indexOf('graph LR') : doc.text.indexOf('graph TD');
+          const to = doc.text.indexOf('```', from);
+          if (from < 0 || to < 0) break;
+          const start = from + 9 + (where % Math.max(1, to - from - 9));
+          const end = Math.min(to, start + (length % 3 === 0 ? length : 0));
+          doc.applyEdits([{ start, end, text: pieces[piece] }], ++version);
+          assertSameModel(doc, 'template', `version ${version}: ${JSON.stringify([start, end, pieces[piece]])}`, version % 2 === 0);
+        }
+      },
+    ),
+    { seed: 1603, numRuns: 40 },
+  );
+});
+
+test('an edit above a graph, then typing in it, keeps the chart at the spans of the new text', () => {
+  const text = generatePlan(30).text;
+  const doc = new PlanDocument('file:///p.plan.md', text, 1);
+  void doc.plan;
+  // The end of the graph's third statement line.
+  const graphLine = () => {
+    let at = doc.text.indexOf('graph TD') + 9;
+    for (let i = 0; i < 2; i++) at = doc.text.indexOf('\n', at) + 1;
+    return doc.text.indexOf('\n', at);
+  };
+  let version = 1;
+  for (const [start, insert] of [
+    [graphLine(), ' & TASK_0003'],
+    [doc.text.indexOf('## Overview'), 'Words.\n\n'],
+    [graphLine(), ' --> TASK_0004'],
+    [graphLine() + 1, '  TASK_0009 --> TASK_0001\n'],
+  ] as [number, string][]) {
+    for (let i = 0; i < insert.length; i++) {
+      doc.applyEdits([{ start: start + i, end: start + i, text: insert[i] }], ++version);
+      assertSameModel(doc, 'template', `typing ${JSON.stringify(insert.slice(0, i + 1))}`, i % 4 === 0);
+    }
+  }
+  // Text added above the graph and in it before the next assembly: the chart moves and changes at once.
+  for (const insert of ['B', ' & TASK_0006']) {
+    const above = doc.text.indexOf('## Overview');
+    doc.applyEdits([{ start: above, end: above, text: `${insert}\n\n` }], ++version);
+    doc.applyEdits([{ start: graphLine(), end: graphLine(), text: insert }], ++version);
+    assertSameModel(doc, 'template', `${JSON.stringify(insert)} above the graph and in it`);
+  }
+  for (const m of doc.plan.mentions) assert.equal(doc.text.slice(m.span.start, m.span.end), m.id);
+});
