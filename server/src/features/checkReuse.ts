@@ -7,7 +7,7 @@
 // IDs of the tasks in the edited stretch, so an edit costs its stretch plus the items naming those
 // IDs, not a lookup per task. Items that found something are checked again every version (their
 // messages name lines and their spans are derived), so nothing is kept but "found nothing".
-import { lineageOfPlan, type MermaidFlowchart, type Plan, type PlanKind, type TaskDefinition } from '../plan';
+import { dependencyGraph, lineageOfPlan, type MermaidFlowchart, type Plan, type PlanKind, type TaskDefinition } from '../plan';
 
 interface Checked {
   kind: PlanKind;
@@ -161,3 +161,56 @@ function stepKey(step: Plan['steps'][number]): unknown {
 
 /** The key of every step without a **Tasks:** field (a template step without one lists no task). */
 const NO_FIELD = {};
+
+interface StepsChecked<F> {
+  kind: PlanKind;
+  /** The graph's prerequisites map: the same object while the task IDs, in order, and the edges are the same (analysis.ts). */
+  prerequisites: ReadonlyMap<string, string[]>;
+  stepKeys: readonly unknown[];
+  found: F[];
+}
+
+const lastStepsChecked = new WeakMap<object, StepsChecked<unknown>>();
+
+/**
+ * What the step checks (unscheduled tasks, a task in several steps, step order) found, from the
+ * previous version when nothing they read changed: the same graph (its prerequisites map is kept
+ * while the task IDs and edges are), and the same steps, each with the same **Tasks:** field
+ * object (whose value gives its IDs). A list of IDs below an empty **Tasks:** line is not
+ * identified by its field: with one, the steps are checked again. The findings are indexes and
+ * IDs; the caller drafts them (titles, spans) against the current version.
+ */
+export function reusedStepFindings<F>(plan: Plan, find: (plan: Plan) => F[]): F[] {
+  const lineage = lineageOfPlan(plan);
+  const { prerequisites } = dependencyGraph(plan);
+  const stepKeys = keyedSteps(plan);
+  const last = lineage ? (lastStepsChecked.get(lineage) as StepsChecked<F> | undefined) : undefined;
+  if (
+    stepKeys &&
+    last &&
+    last.kind === plan.kind &&
+    last.prerequisites === prerequisites &&
+    last.stepKeys.length === stepKeys.length &&
+    last.stepKeys.every((k, i) => k === stepKeys[i])
+  ) {
+    return last.found;
+  }
+  const found = find(plan);
+  if (lineage && stepKeys) lastStepsChecked.set(lineage, { kind: plan.kind, prerequisites, stepKeys, found });
+  else if (lineage) lastStepsChecked.delete(lineage);
+  return found;
+}
+
+/**
+ * The steps' keys (their **Tasks:** field objects), or undefined when a step's IDs are not
+ * identified by its field (a list below an empty **Tasks:** line, a task list's phases): equal
+ * keys in two versions mean the same IDs in the same steps.
+ */
+export function keyedSteps(plan: Plan): unknown[] | undefined {
+  const keys: unknown[] = [];
+  for (const step of plan.steps) {
+    if (step.tasks.length && (!step.tasksField || step.tasks[0].span.start >= step.tasksField.lineSpan.end)) return undefined;
+    keys.push(stepKey(step));
+  }
+  return keys;
+}

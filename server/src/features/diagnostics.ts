@@ -17,7 +17,7 @@ import {
   type RequirementIndex,
   type Span,
 } from '../plan';
-import { CheckPlan } from './checkReuse';
+import { CheckPlan, reusedStepFindings } from './checkReuse';
 import { lineLabel, normalizeSectionTitle, toRange } from './util';
 
 export interface DiagnosticData {
@@ -399,8 +399,19 @@ function checkCycles(plan: Plan, out: Draft[]): void {
   }
 }
 
+/** What checkSteps found, by index and ID: drafted against the version it is reported in. */
+type StepFinding =
+  | { code: 'unscheduled-task'; id: string }
+  | { code: 'task-in-several-steps'; id: string; first: number; step: number }
+  | { code: 'step-order'; step: number; ref: number; prerequisite: string; later: number };
+
 function checkSteps(plan: Plan, out: Draft[]): void {
   if (plan.steps.length === 0) return;
+  for (const f of reusedStepFindings(plan, findSteps)) out.push(stepDraft(plan, f));
+}
+
+function findSteps(plan: Plan): StepFinding[] {
+  const found: StepFinding[] = [];
   const byTask = stepsByTask(plan);
   const { prerequisites } = dependencyGraph(plan);
   const cycleOf = new Map<string, number>();
@@ -408,55 +419,69 @@ function checkSteps(plan: Plan, out: Draft[]): void {
   // Steps without a Tasks list say nothing about which tasks they hold.
   // Phases of a task list hold the tasks written under them: none is "unscheduled".
   const listsTasks = plan.kind === 'template' && plan.steps.some((s) => s.tasks.length > 0);
-  const sequence = plan.sections[plan.sequenceSection];
   // First definitions, in document order (taskById keeps them in the order of plan.tasks).
   for (const task of listsTasks ? plan.taskById.values() : []) {
-    if (!byTask.has(task.id)) {
-      out.push({
-        code: 'unscheduled-task',
-        span: task.idSpan,
-        message: `${task.id} is listed in no step of the Implementation Sequence.`,
-        related: sequence ? [{ span: sequence.titleSpan, message: 'The Implementation Sequence' }] : undefined,
-        data: { id: task.id },
-      });
-    }
+    if (!byTask.has(task.id)) found.push({ code: 'unscheduled-task', id: task.id });
   }
   for (const [id, stepIndexes] of byTask) {
     if (stepIndexes.length > 1) {
-      const firstStep = plan.steps[stepIndexes[0]];
-      const firstRef = firstStep.tasks.find((t) => t.id === id)!;
-      for (const index of stepIndexes.slice(1)) {
-        const step = plan.steps[index];
-        const ref = step.tasks.find((t) => t.id === id)!;
-        out.push({
-          code: 'task-in-several-steps',
-          span: ref.span,
-          message: `${id} is listed in both ${firstStep.title} and ${step.title}.`,
-          related: [{ span: firstRef.span, message: `${id} in ${firstStep.title}` }],
-          data: { id },
-        });
-      }
+      for (const index of stepIndexes.slice(1)) found.push({ code: 'task-in-several-steps', id, first: stepIndexes[0], step: index });
     }
   }
   plan.steps.forEach((step, stepIndex) => {
-    for (const ref of step.tasks) {
+    step.tasks.forEach((ref, refIndex) => {
       for (const prereq of prerequisites.get(ref.id) ?? []) {
         const prereqSteps = byTask.get(prereq);
         if (!prereqSteps || prereqSteps[0] <= stepIndex) continue;
         const cycle = cycleOf.get(ref.id);
         if (cycle !== undefined && cycle === cycleOf.get(prereq)) continue;
-        const later = plan.steps[prereqSteps[0]];
-        const laterRef = later.tasks.find((t) => t.id === prereq)!;
-        out.push({
-          code: 'step-order',
-          span: ref.span,
-          message: `${step.title} lists ${ref.id} before ${later.title} lists its prerequisite ${prereq}.`,
-          related: [{ span: laterRef.span, message: `${prereq} is scheduled in ${later.title}` }],
-          data: { id: ref.id },
-        });
+        found.push({ code: 'step-order', step: stepIndex, ref: refIndex, prerequisite: prereq, later: prereqSteps[0] });
       }
-    }
+    });
   });
+  return found;
+}
+
+function stepDraft(plan: Plan, f: StepFinding): Draft {
+  switch (f.code) {
+    case 'unscheduled-task': {
+      const task = plan.taskById.get(f.id)!;
+      const sequence = plan.sections[plan.sequenceSection];
+      return {
+        code: 'unscheduled-task',
+        span: task.idSpan,
+        message: `${task.id} is listed in no step of the Implementation Sequence.`,
+        related: sequence ? [{ span: sequence.titleSpan, message: 'The Implementation Sequence' }] : undefined,
+        data: { id: task.id },
+      };
+    }
+    case 'task-in-several-steps': {
+      const firstStep = plan.steps[f.first];
+      const firstRef = firstStep.tasks.find((t) => t.id === f.id)!;
+      const step = plan.steps[f.step];
+      const ref = step.tasks.find((t) => t.id === f.id)!;
+      return {
+        code: 'task-in-several-steps',
+        span: ref.span,
+        message: `${f.id} is listed in both ${firstStep.title} and ${step.title}.`,
+        related: [{ span: firstRef.span, message: `${f.id} in ${firstStep.title}` }],
+        data: { id: f.id },
+      };
+    }
+    case 'step-order': {
+      const step = plan.steps[f.step];
+      const ref = step.tasks[f.ref];
+      const later = plan.steps[f.later];
+      const laterRef = later.tasks.find((t) => t.id === f.prerequisite)!;
+      return {
+        code: 'step-order',
+        span: ref.span,
+        message: `${step.title} lists ${ref.id} before ${later.title} lists its prerequisite ${f.prerequisite}.`,
+        related: [{ span: laterRef.span, message: `${f.prerequisite} is scheduled in ${later.title}` }],
+        data: { id: ref.id },
+      };
+    }
+  }
 }
 
 /** A task marked done that waits for one still open: one of the two marks is wrong. */

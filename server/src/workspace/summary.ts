@@ -3,7 +3,8 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { WorkspaceField, WorkspacePlan } from '../../../shared/protocol';
 import type { PlanmarkSettings } from '../../../shared/settings';
-import { criticalPath, stepsByTask, type Field, type Plan } from '../plan';
+import { criticalPath, lineageOfPlan, stepsByTask, type Field, type Plan, type TaskDefinition } from '../plan';
+import { changedStretch, keyedSteps } from '../features/checkReuse';
 import { crossPlanRefs } from '../plan/crossPlanRefs';
 import { progressCounts } from '../plan/progress';
 import { toRange } from '../features/util';
@@ -33,18 +34,7 @@ function fileName(uri: string): string {
 export function summarisePlan(plan: Plan, diagnostics: Diagnostic[], settings: PlanmarkSettings, version: number | null): WorkspacePlan {
   const refs = crossPlanRefs(plan, settings.crossPlanReference, settings.taskIdPattern);
   const external = refs.length ? new Set(refs.map((r) => r.taskSpan.start)) : undefined;
-  const stepOf = stepsByTask(plan);
-  // One pass per task without intermediate arrays: this runs per published version, over every task.
-  const tasks: WorkspacePlan['tasks'] = new Array(plan.taskById.size);
-  let i = 0;
-  for (const t of plan.taskById.values()) {
-    let dependsOn: string[];
-    if (t.dependsOn.length === 0) dependsOn = [];
-    else if (t.dependsOn.length === 1 && !external) dependsOn = [t.dependsOn[0].id];
-    else dependsOn = [...new Set(t.dependsOn.filter((d) => !external?.has(d.span.start)).map((d) => d.id))];
-    const hours = t.hours !== undefined && Number.isFinite(t.hours) && t.hours > 0 ? t.hours : undefined;
-    tasks[i++] = { id: t.id, status: t.status, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
-  }
+  const tasks = summaryTasks(plan, external);
   const path = criticalPath(plan);
   const progress = progressCounts(plan);
   let errors = 0;
@@ -71,6 +61,57 @@ export function summarisePlan(plan: Plan, diagnostics: Diagnostic[], settings: P
     warnings,
     external: refs.map((r) => ({ phase: r.phase, task: r.task, range: toRange(plan, r.span), taskRange: toRange(plan, r.taskSpan), dependent: r.dependent })),
   };
+}
+
+type SummaryTask = WorkspacePlan['tasks'][number];
+
+interface Summarised {
+  defined: TaskDefinition[];
+  entries: SummaryTask[];
+  stepKeys: readonly unknown[] | undefined;
+}
+
+const lastSummarised = new WeakMap<object, Summarised>();
+
+/**
+ * The summary's task entries, one per first definition. The previous version's entry of the same
+ * TaskDefinition object (the model reuses the rows an edit did not touch) is kept when its range
+ * still holds (checked in the line index, no search) and its step cannot have changed (the same
+ * steps, by their **Tasks:** fields); this runs per published version over every task.
+ */
+function summaryTasks(plan: Plan, external: Set<number> | undefined): SummaryTask[] {
+  const defined = [...plan.taskById.values()];
+  const lineage = lineageOfPlan(plan);
+  const last = lineage && !external ? lastSummarised.get(lineage) : undefined;
+  const stepKeys = keyedSteps(plan);
+  const sameSteps = !!(last?.stepKeys && stepKeys && last.stepKeys.length === stepKeys.length && last.stepKeys.every((k, i) => k === stepKeys[i]));
+  let stepOf: Map<string, number[]> | undefined;
+  const entryOf = (t: TaskDefinition): SummaryTask => {
+    let dependsOn: string[];
+    if (t.dependsOn.length === 0) dependsOn = [];
+    else if (t.dependsOn.length === 1 && !external) dependsOn = [t.dependsOn[0].id];
+    else dependsOn = [...new Set(t.dependsOn.filter((d) => !external?.has(d.span.start)).map((d) => d.id))];
+    const hours = t.hours !== undefined && Number.isFinite(t.hours) && t.hours > 0 ? t.hours : undefined;
+    stepOf ??= stepsByTask(plan);
+    return { id: t.id, status: t.status, range: toRange(plan, t.idSpan), hours, dependsOn, step: stepOf.get(t.id)?.[0] };
+  };
+  const entries: SummaryTask[] = new Array(defined.length);
+  const stretch = last ? changedStretch(last.defined, defined) : { start: 0, prevEnd: 0, nextEnd: 0 };
+  const reuse = (i: number, previous: SummaryTask) => {
+    const t = defined[i];
+    const stillThere = sameSteps && plan.lines.offsetAt(previous.range.start) === t.idSpan.start && plan.lines.offsetAt(previous.range.end) === t.idSpan.end;
+    entries[i] = stillThere ? previous : entryOf(t);
+  };
+  if (last) {
+    for (let i = 0; i < stretch.start; i++) reuse(i, last.entries[i]);
+    for (let i = stretch.nextEnd; i < defined.length; i++) reuse(i, last.entries[i - stretch.nextEnd + stretch.prevEnd]);
+  }
+  for (let i = last ? stretch.start : 0; i < (last ? stretch.nextEnd : defined.length); i++) entries[i] = entryOf(defined[i]);
+  if (lineage) {
+    if (external) lastSummarised.delete(lineage);
+    else lastSummarised.set(lineage, { defined, entries, stepKeys });
+  }
+  return entries;
 }
 
 /** The phase number of "3", "Phase 3", "3.5"; undefined for a placeholder or a name. */

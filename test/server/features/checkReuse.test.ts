@@ -12,6 +12,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { PlanDocument, parsePlan, type PlanKind } from '../../../server/src/plan';
 import { computeDiagnostics } from '../../../server/src/features/diagnostics';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
+import { summarisePlan } from '../../../server/src/workspace/summary';
 import { generatePlan } from '../../../bench/generatePlan';
 import { burstArbitrary, notificationsOf } from '../../robustness/editSequences';
 
@@ -108,4 +109,59 @@ test('lines inserted above a row that found something move its diagnostic with i
   assert.ok(row > 0);
   const moved = e.replace('## Task Breakdown', 'Two\nlines.\n\n## Task Breakdown', 'lines typed above the table');
   assert.equal(codes(moved, 'duplicate-task').length, 1);
+});
+
+test('step findings kept while the graph and the steps are unchanged follow the text typed above them', () => {
+  const e = editor(generatePlan(30).text);
+  // TASK_0005 listed again in step 3: in several steps; TASK_0012 moved to step 1's list, before... its prerequisites.
+  const several = e.replace('TASK_0030]', 'TASK_0030, TASK_0005]', 'a task listed in a second step');
+  assert.deepEqual(codes(several, 'task-in-several-steps'), ['TASK_0005']);
+  const unscheduled = e.replace('TASK_0029, ', '', 'a task dropped from its step');
+  assert.deepEqual(codes(unscheduled, 'unscheduled-task'), ['TASK_0029']);
+  // Typing above the steps and in a step's title keeps the graph; the findings move and are renamed with the text.
+  e.replace('## Implementation Sequence', 'Words\n\n## Implementation Sequence', 'a paragraph typed above the steps');
+  const renamed = e.replace('### Step 3: Work package 3', '### Step 3: Work package three', 'a step renamed');
+  assert.match(renamed.find((d) => d.code === 'task-in-several-steps')!.message as string, /Work package three/);
+  e.replace('Words\n\n', '', 'the paragraph removed');
+});
+
+test('the workspace summary of a document summarised version by version equals a fresh parse’s after random edit bursts', () => {
+  fc.assert(
+    fc.property(fc.nat({ max: BASES.length - 1 }), fc.array(burstArbitrary, { minLength: 1, maxLength: 5 }), (baseIndex, bursts) => {
+      const base = BASES[baseIndex];
+      const doc = new PlanDocument('file:///p.plan.md', base.text, 1, { kind: base.kind });
+      summarisePlan(doc.plan, [], DEFAULT_SETTINGS, 1);
+      let text = base.text;
+      let version = 1;
+      for (const burst of bursts) {
+        for (const n of notificationsOf(text, burst)) {
+          doc.applyEdits(n.changes, ++version);
+          text = n.text;
+          const fresh = parsePlan(text, { uri: doc.uri, version, kind: base.kind });
+          assert.deepStrictEqual(
+            summarisePlan(doc.plan, [], DEFAULT_SETTINGS, version),
+            summarisePlan(fresh, [], DEFAULT_SETTINGS, version),
+            `the summary differs from a fresh parse's after ${base.name}, version ${version}: ${JSON.stringify(n.changes)}`,
+          );
+        }
+      }
+    }),
+    { seed: 20261217, numRuns: 25 },
+  );
+});
+
+test('the summary’s task ranges follow lines inserted above them, and steps renumbered', () => {
+  const doc = new PlanDocument('file:///p.plan.md', generatePlan(30).text, 1);
+  summarisePlan(doc.plan, [], DEFAULT_SETTINGS, 1);
+  const at = doc.text.indexOf('## Implementation Sequence');
+  // One character replaced by a line break: no offset moves, every line below does.
+  doc.applyEdits([{ start: at - 1, end: at, text: '\n\n' }], 2);
+  const fresh = parsePlan(doc.text, { uri: doc.uri, version: 2 });
+  assert.deepStrictEqual(summarisePlan(doc.plan, [], DEFAULT_SETTINGS, 2), summarisePlan(fresh, [], DEFAULT_SETTINGS, 2));
+  const step = doc.text.indexOf('### Step 2');
+  doc.applyEdits([{ start: step, end: step, text: '### Step 2: Inserted\n**Tasks:** [TASK_0015]\n\n' }], 3);
+  const fresh3 = parsePlan(doc.text, { uri: doc.uri, version: 3 });
+  const summary = summarisePlan(doc.plan, [], DEFAULT_SETTINGS, 3);
+  assert.deepStrictEqual(summary, summarisePlan(fresh3, [], DEFAULT_SETTINGS, 3));
+  assert.equal(summary.tasks.find((t) => t.id === 'TASK_0020')!.step, 2, 'the steps after the inserted one are renumbered');
 });
