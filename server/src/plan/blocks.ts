@@ -410,7 +410,7 @@ export function updateBlocks(
   }
   const delta = edit.text.length - (edit.end - edit.start);
   const fast =
-    tryTableRowEdit(blocks, newText, edit, delta, ctx) ??
+    tryTableRowEdit(blocks, oldText, newText, edit, delta, ctx) ??
     tryTableEdit(blocks, oldText, newText, edit, delta, ctx) ??
     tryPipeParagraphEdit(blocks, newText, edit, delta, ctx) ??
     tryCodeContentEdit(blocks, oldText, newText, edit, delta, ctx);
@@ -440,7 +440,7 @@ function shiftBlocks(blocks: Block[], from: number, delta: number): Block[] {
   return blocks;
 }
 
-function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
+function tryTableRowEdit(blocks: Block[], oldText: string, newText: string, edit: TextEdit, delta: number, ctx: ExtractContext) {
   if (edit.text.includes('\n') || edit.text.includes('\r')) return undefined;
   const index = findBlockContaining(blocks, edit.start, edit.end);
   if (index < 0) return undefined;
@@ -464,8 +464,19 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   if (newLine.trim() === '') return undefined;
   // A row remark would not be asked to parse (see findHostileSegments) makes its table plain text.
   if (lineCost(newLine) > MAX_INLINE_COST || newLine.length > MAX_LINE_LENGTH || newLine.length - newLine.trimStart().length > MAX_INDENT) return undefined;
-  // Fields and disable comments are block-level facts: a row holding one takes the full path.
-  if (mayHoldBlockFacts(newLine) || table.rows[rowIndex].row.cells.some((c) => mayHoldBlockFacts(c.text))) return undefined;
+  // Fields and disable comments are block-level facts read from the table's text: fields line by
+  // line, so the row's are read again; a disable comment may run over lines (`<!-- ... -->`, its
+  // codes up to the first `>`), so when the row may open, close or hold one, no other line of the
+  // table may have a comment mark.
+  const oldLine = oldText.slice(rowStart, rowEnd);
+  const rowStartRel = table.rowOffsets[rowIndex];
+  const rowEndRel = rowEnd - block.start;
+  const inRow = (span: Span) => span.start >= rowStartRel && span.start <= rowEndRel;
+  const commentsChange =
+    mayTouchComment(oldLine) || mayTouchComment(newLine) || block.facts.directives.some((d) => d.span.end > rowStartRel && d.span.start <= rowEndRel);
+  if (commentsChange && (hasCommentMark(newText.slice(block.start, rowStart)) || hasCommentMark(newText.slice(rowEnd + delta, block.end + delta)))) return undefined;
+  const lineFacts = tableBlockFacts(withLineFeeds(newLine));
+  if (!commentsChange) lineFacts.directives = [];
   // The row must still be a row of this table: parse it under the same header.
   if (!isRowOf(table, newLine)) return undefined;
   const rows = table.rows.slice();
@@ -473,26 +484,59 @@ function tryTableRowEdit(blocks: Block[], newText: string, edit: TextEdit, delta
   const rowOffsets = table.rowOffsets.slice();
   for (let i = rowIndex + 1; i < rowOffsets.length; i++) rowOffsets[i] += delta;
   // Fields and disable comments of later rows move with the text after the edit.
-  const rowStartRel = table.rowOffsets[rowIndex];
   const after = (span: Span) => span.start > rowStartRel;
   const moved = (span: Span): Span => (after(span) ? { start: span.start + delta, end: span.end + delta } : span);
-  const facts: BlockFacts = {
-    ...block.facts,
-    table: { ...table, rows, rowOffsets },
-    directives: block.facts.directives.map((d) => (after(d.span) ? { ...d, span: moved(d.span) } : d)),
-    fields: block.facts.fields.map((f) =>
-      after(f.lineSpan) ? { ...f, keySpan: moved(f.keySpan), valueSpan: moved(f.valueSpan), lineSpan: moved(f.lineSpan) } : f,
-    ),
-  };
+  let directives = block.facts.directives.map((d) => (after(d.span) ? { ...d, span: moved(d.span) } : d));
+  let fields = block.facts.fields.map((f) =>
+    after(f.lineSpan) ? { ...f, keySpan: moved(f.keySpan), valueSpan: moved(f.valueSpan), lineSpan: moved(f.lineSpan) } : f,
+  );
+  {
+    // The row's own replaced by those read from its new text (which lie between the rows before and after).
+    const at = (span: Span): Span => ({ start: span.start + rowStartRel, end: span.end + rowStartRel });
+    // (Decided on the old spans: the items of later rows are in `moved` at the same index.)
+    const splice = <T>(old: T[], moved: T[], spanOf: (item: T) => Span, added: T[]): T[] => {
+      const out: T[] = [];
+      let inserted = false;
+      for (let i = 0; i < old.length; i++) {
+        const span = spanOf(old[i]);
+        if (inRow(span)) continue;
+        if (!inserted && span.start > rowEndRel) {
+          for (const a of added) out.push(a);
+          inserted = true;
+        }
+        out.push(moved[i]);
+      }
+      if (!inserted) for (const a of added) out.push(a);
+      return out;
+    };
+    if (commentsChange) directives = splice(block.facts.directives, directives, (d) => d.span, lineFacts.directives.map((d) => ({ ...d, span: at(d.span) })));
+    fields = splice(
+      block.facts.fields,
+      fields,
+      (f) => f.lineSpan,
+      lineFacts.fields.map((f) => ({ ...f, keySpan: at(f.keySpan), valueSpan: at(f.valueSpan), lineSpan: at(f.lineSpan) })),
+    );
+  }
+  const facts: BlockFacts = { ...block.facts, table: { ...table, rows, rowOffsets }, directives, fields };
   const next = blocks.slice();
   next[index] = { start: block.start, end: block.end + delta, facts };
   shiftBlocks(next, index + 1, delta);
   return { blocks: next, kind: 'table-row' as const };
 }
 
-/** Text that block-level extraction reads (fields, planmark-disable comments). */
+/** Text that may open, close or cut short a disable comment (its codes run up to the first `>`). */
+function mayTouchComment(text: string): boolean {
+  return text.includes('<!--') || text.includes('>');
+}
+
+/** Text holding the start or end of an HTML comment. */
+function hasCommentMark(text: string): boolean {
+  return text.includes('<!--') || text.includes('-->');
+}
+
+/** Text whose lines block-level extraction may read something from (fields, planmark-disable comments). */
 function mayHoldBlockFacts(text: string): boolean {
-  return text.includes('**') || text.includes('<!--');
+  return text.includes('**') || text.includes(':') || mayTouchComment(text);
 }
 
 /** The (non-blank) line is a body row under this table's header. */

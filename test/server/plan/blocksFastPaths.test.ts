@@ -151,3 +151,41 @@ test('typing in the mermaid graph, character by character, equals a full parse a
     run(text, [(t) => ({ start: t.indexOf(`    ${id(1)}[`), end: lineEnd(t, t.indexOf(`    ${id(1)}[`)), text: '' })], what('the labelled node removed'));
   }
 });
+
+test('typing **x** and a disable comment into a row, character by character, equals a full parse after every keystroke', () => {
+  for (const eol of ['\n', '\r\n']) {
+    const what = (s: string) => `${s} (${JSON.stringify(eol)})`;
+    const text = plan(40, eol);
+    // (Typed `back` characters before the row's end: each character after the one before.)
+    const inRow = (n: number, typed: string, back = 2) => [...typed].map((c) => (t: string) => {
+      const at = lineEnd(t, rowStart(t, n)) - back;
+      return { start: at, end: at, text: c };
+    });
+    let doc = run(text, inRow(13, ' **x**'), what('**x** in a cell'));
+    assert.equal(doc.lastUpdate, 'table-row', what('read on the row fast path'));
+    doc = run(doc.text, inRow(14, ' <!-- planmark-disable-line unknown-task -->', 0), what('a disable comment after a row'));
+    assert.equal(doc.lastUpdate, 'table-row', what('read on the row fast path'));
+    // Typed again into rows next to those: other rows now hold comments.
+    run(doc.text, [...inRow(15, ' <!-- planmark-disable-line unknown-task -->', 0), ...inRow(13, '**Owner:** me', 0)], what('more comments and fields'));
+    // Backspace through a comment, one character at a time.
+    const backspace = (n: number) => (t: string) => {
+      const at = lineEnd(t, rowStart(t, n));
+      return { start: at - 1, end: at, text: '' };
+    };
+    run(doc.text, Array.from({ length: 20 }, () => backspace(14)), what('backspace in a comment'));
+    // A comment opened in one row and closed in a later one; a field line in the table.
+    run(text, [...inRow(20, ' <!-- planmark-disable unknown-task', 0), ...inRow(25, ' -->', 0), ...inRow(22, ' x', 0), ...inRow(20, ' -->', 0)], what('a comment over rows'));
+    const fieldLine = (typed: string) => [...typed].map((c) => (t: string) => {
+      const at = lineEnd(t, t.indexOf('**Phase:**'));
+      return { start: at, end: at, text: c };
+    });
+    const withField = text.replace(`| ${id(30)} |`, `**Phase:** 3${eol}| ${id(30)} |`).replace(`| ${id(33)} |`, `Approved${eol}| ${id(33)} |`);
+    doc = run(withField, [...inRow(29, ' **y**'), ...inRow(31, ' **z:** 1'), ...fieldLine(' more | x')], what('a field line among the rows'));
+    assert.equal(doc.lastUpdate, 'table-row', what('read on the row fast path'));
+    const approved = (t: string) => {
+      const at = t.indexOf('Approved') + 'Approved'.length;
+      return { start: at, end: at, text: ':' };
+    };
+    run(withField, [approved, (t) => ({ start: t.indexOf('Approved:') + 9, end: t.indexOf('Approved:') + 9, text: ' yes' })], what('a sign-off typed in a row'));
+  }
+});
