@@ -139,6 +139,9 @@ function absoluteChart(facts: MermaidFlowchart, base: number, previous: MermaidF
   if (entry && entry.value === previous && entry.assembly !== assemblyCount) {
     chart = patchedChart(source!, entry.base, previous!, facts, base);
     if (chart) {
+      // One step back only: a chain of earlier charts would stay reachable.
+      chartPrevious.delete(previous!);
+      chartPrevious.set(chart, previous!);
       // The previous chart's objects now serve this one: its facts no longer find it.
       absoluteCache.delete(source!);
       absoluteCache.set(facts, { base, tag: 0, value: chart, spans: undefined, spansOf: () => flowchartSpans(chart!), assembly: assemblyCount });
@@ -523,37 +526,158 @@ function absoluteBlock(f: BlockFacts, base: number): AbsoluteBlock {
  * What a flowchart of the task graph states: its dependency edges between tasks, and its task
  * mentions. Kept per (absolute, cached) flowchart object, whose spans these share.
  */
-const chartGraphs = new WeakMap<MermaidFlowchart, { edges: DependencyEdge[]; mentions: TaskMention[] }>();
+const chartGraphs = new WeakMap<MermaidFlowchart, ChartGraph>();
 
-function chartGraph(chart: MermaidFlowchart): { edges: DependencyEdge[]; mentions: TaskMention[] } {
+interface ChartGraph {
+  edges: DependencyEdge[];
+  mentions: TaskMention[];
+  /** Each node alias's task ID (nodes that stand for a task). */
+  taskOf: Map<string, string>;
+  /** edgeEnds[i]: the number of `edges` from the chart's edges up to i; nodeEnds[i]: of `mentions` from its nodes up to i. */
+  edgeEnds: Int32Array;
+  nodeEnds: Int32Array;
+}
+
+/** The chart each patched chart was made from (absoluteChart): its graph is the starting point. */
+const chartPrevious = new WeakMap<MermaidFlowchart, MermaidFlowchart>();
+
+/** The stretch where `next` differs from `prev` by identity: next[head, next.length - tail) replaced prev[head, prev.length - tail). */
+function keptEnds<T>(prev: readonly T[], next: readonly T[]): { head: number; tail: number } {
+  const limit = Math.min(prev.length, next.length);
+  let head = 0;
+  while (head < limit && prev[head] === next[head]) head++;
+  let tail = 0;
+  while (tail < limit - head && prev[prev.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+  return { head, tail };
+}
+
+function nodeMentions(n: MermaidFlowchart['nodes'][number], occurrences: Map<string, Span[]>, out: TaskMention[]): void {
+  if (!n.taskId) return;
+  // A bare ID is written at every use of its alias; a label names the task once. Both can
+  // hold for one node (TASK_001[TASK_001: Schema]).
+  const aliasSpans = n.alias === n.taskId ? occurrences.get(n.alias) ?? [] : [];
+  for (const span of aliasSpans) out.push({ id: n.taskId, span, kind: 'mermaid' });
+  if (n.taskIdSpan && !aliasSpans.some((s) => s.start === n.taskIdSpan!.start)) out.push({ id: n.taskId, span: n.taskIdSpan, kind: 'mermaid' });
+}
+
+function chartEdge(e: MermaidFlowchart['edges'][number], taskOf: Map<string, string>, out: DependencyEdge[]): void {
+  const from = taskOf.get(e.from);
+  const to = taskOf.get(e.to);
+  if (from && to && e.kind !== 'invisible') out.push({ from, to, span: e.span, source: 'mermaid' });
+}
+
+function chartGraph(chart: MermaidFlowchart): ChartGraph {
   let graph = chartGraphs.get(chart);
   if (graph) return graph;
-  graph = { edges: [], mentions: [] };
-  const taskOf = new Map<string, string>();
-  for (const n of chart.nodes) if (n.taskId) taskOf.set(n.alias, n.taskId);
-  for (const e of chart.edges) {
-    const from = taskOf.get(e.from);
-    const to = taskOf.get(e.to);
-    if (from && to && e.kind !== 'invisible') graph.edges.push({ from, to, span: e.span, source: 'mermaid' });
-  }
+  const previous = chartPrevious.get(chart);
+  const before = previous && chartGraphs.get(previous);
+  graph = (before && patchedChartGraph(previous!, before, chart)) ?? wholeChartGraph(chart);
+  chartGraphs.set(chart, graph);
+  chartPrevious.delete(chart);
+  return graph;
+}
+
+function wholeChartGraph(chart: MermaidFlowchart): ChartGraph {
+  const graph: ChartGraph = { edges: [], mentions: [], taskOf: new Map(), edgeEnds: new Int32Array(chart.edges.length), nodeEnds: new Int32Array(chart.nodes.length) };
+  for (const n of chart.nodes) if (n.taskId) graph.taskOf.set(n.alias, n.taskId);
+  chart.edges.forEach((e, i) => {
+    chartEdge(e, graph.taskOf, graph.edges);
+    graph.edgeEnds[i] = graph.edges.length;
+  });
   const occurrences = new Map<string, Span[]>();
   for (const o of chart.aliasOccurrences) {
     const list = occurrences.get(o.alias);
     if (list) list.push(o.span);
     else occurrences.set(o.alias, [o.span]);
   }
-  for (const n of chart.nodes) {
-    if (!n.taskId) continue;
-    // A bare ID is written at every use of its alias; a label names the task once. Both can
-    // hold for one node (TASK_001[TASK_001: Schema]).
-    const aliasSpans = n.alias === n.taskId ? occurrences.get(n.alias) ?? [] : [];
-    for (const span of aliasSpans) graph.mentions.push({ id: n.taskId, span, kind: 'mermaid' });
-    if (n.taskIdSpan && !aliasSpans.some((s) => s.start === n.taskIdSpan!.start)) {
-      graph.mentions.push({ id: n.taskId, span: n.taskIdSpan, kind: 'mermaid' });
+  chart.nodes.forEach((n, i) => {
+    nodeMentions(n, occurrences, graph.mentions);
+    graph.nodeEnds[i] = graph.mentions.length;
+  });
+  return graph;
+}
+
+/**
+ * The graph of `chart`, made from `prev`'s (the chart it was patched from; kept items are the
+ * same objects): kept edges and nodes keep their graph edges and mentions when the task of every
+ * alias they read is unchanged and no alias of a kept task node gained or lost an occurrence;
+ * undefined otherwise (the graph is then made whole). Takes over `before`'s alias map.
+ */
+function patchedChartGraph(prev: MermaidFlowchart, before: ChartGraph, chart: MermaidFlowchart): ChartGraph | undefined {
+  const nodes = keptEnds(prev.nodes, chart.nodes);
+  const edges = keptEnds(prev.edges, chart.edges);
+  const occurrences = keptEnds(prev.aliasOccurrences, chart.aliasOccurrences);
+  // Aliases whose task changed: kept edges naming them would change.
+  const added = new Map<string, string | undefined>();
+  for (let i = nodes.head; i < chart.nodes.length - nodes.tail; i++) added.set(chart.nodes[i].alias, chart.nodes[i].taskId);
+  const changed: [string, string | undefined][] = [];
+  const removedAliases = new Set<string>();
+  for (let i = nodes.head; i < prev.nodes.length - nodes.tail; i++) removedAliases.add(prev.nodes[i].alias);
+  for (const alias of new Set([...removedAliases, ...added.keys()])) {
+    const now = added.get(alias);
+    if (before.taskOf.get(alias) !== now) changed.push([alias, now]);
+  }
+  if (changed.length) {
+    const aliases = new Set(changed.map(([a]) => a));
+    for (let i = 0; i < edges.head; i++) if (aliases.has(chart.edges[i].from) || aliases.has(chart.edges[i].to)) return undefined;
+    for (let i = chart.edges.length - edges.tail; i < chart.edges.length; i++) if (aliases.has(chart.edges[i].from) || aliases.has(chart.edges[i].to)) return undefined;
+  }
+  // Aliases that gained or lost an occurrence: a kept node standing for its own task ID lists them all.
+  const touched = new Set<string>();
+  for (let i = occurrences.head; i < prev.aliasOccurrences.length - occurrences.tail; i++) touched.add(prev.aliasOccurrences[i].alias);
+  for (let i = occurrences.head; i < chart.aliasOccurrences.length - occurrences.tail; i++) touched.add(chart.aliasOccurrences[i].alias);
+  const readsTouched = (n: MermaidFlowchart['nodes'][number]) => n.taskId !== undefined && n.alias === n.taskId && touched.has(n.alias);
+  for (let i = 0; i < nodes.head; i++) if (readsTouched(chart.nodes[i])) return undefined;
+  for (let i = chart.nodes.length - nodes.tail; i < chart.nodes.length; i++) if (readsTouched(chart.nodes[i])) return undefined;
+
+  const taskOf = before.taskOf;
+  for (const [alias, task] of changed) {
+    if (task) taskOf.set(alias, task);
+    else taskOf.delete(alias);
+  }
+  const graph: ChartGraph = { edges: [], mentions: [], taskOf, edgeEnds: new Int32Array(chart.edges.length), nodeEnds: new Int32Array(chart.nodes.length) };
+  spliceCounted(before.edges, before.edgeEnds, prev.edges.length, edges, chart.edges.length, graph.edges, graph.edgeEnds, (i) => chartEdge(chart.edges[i], taskOf, graph.edges));
+  // Occurrences of the aliases of the nodes read anew.
+  const wanted = new Set<string>();
+  for (let i = nodes.head; i < chart.nodes.length - nodes.tail; i++) if (chart.nodes[i].taskId === chart.nodes[i].alias) wanted.add(chart.nodes[i].alias);
+  const spans = new Map<string, Span[]>();
+  if (wanted.size) {
+    for (const o of chart.aliasOccurrences) {
+      if (!wanted.has(o.alias)) continue;
+      const list = spans.get(o.alias);
+      if (list) list.push(o.span);
+      else spans.set(o.alias, [o.span]);
     }
   }
-  chartGraphs.set(chart, graph);
+  spliceCounted(before.mentions, before.nodeEnds, prev.nodes.length, nodes, chart.nodes.length, graph.mentions, graph.nodeEnds, (i) => nodeMentions(chart.nodes[i], spans, graph.mentions));
   return graph;
+}
+
+/**
+ * A list derived item by item (`ends`: its length after each item) for items whose first `head`
+ * and last `tail` are kept: their shares are copied, the items between derived with `derive`.
+ */
+function spliceCounted<T>(
+  prevList: T[],
+  prevEnds: Int32Array,
+  prevCount: number,
+  kept: { head: number; tail: number },
+  count: number,
+  out: T[],
+  ends: Int32Array,
+  derive: (i: number) => void,
+): void {
+  const headEnd = kept.head ? prevEnds[kept.head - 1] : 0;
+  for (let j = 0; j < headEnd; j++) out.push(prevList[j]);
+  ends.set(prevEnds.subarray(0, kept.head));
+  for (let i = kept.head; i < count - kept.tail; i++) {
+    derive(i);
+    ends[i] = out.length;
+  }
+  const from = prevCount - kept.tail > 0 ? prevEnds[prevCount - kept.tail - 1] : 0;
+  const shift = out.length - from;
+  for (let j = from; j < prevList.length; j++) out.push(prevList[j]);
+  for (let i = count - kept.tail; i < count; i++) ends[i] = prevEnds[i - count + prevCount] + shift;
 }
 
 /**
