@@ -312,20 +312,27 @@ export class LspClient {
   }
 }
 
-export function offsetAt(text: string, position: { line: number; character: number }): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
+/** Where each line starts: a line ends at LF, CRLF or a lone CR, as LSP positions count them. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
   }
-  return Math.min(offset + position.character, text.length);
+  return starts;
+}
+
+export function offsetAt(text: string, position: { line: number; character: number }): number {
+  const starts = lineStarts(text);
+  if (position.line >= starts.length) return text.length;
+  return Math.min(starts[position.line] + position.character, text.length);
 }
 
 export function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+  const starts = lineStarts(text);
+  let line = 0;
+  while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+  return { line, character: offset - starts[line] };
 }
 
 /** Position `delta` characters into the `nth` occurrence of `needle` in `text`. */
