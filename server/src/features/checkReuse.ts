@@ -20,6 +20,8 @@ interface Checked {
   stepFound: Uint8Array;
   /** Per flowchart object: the indexes of its nodes that found something. */
   nodesFound: Map<MermaidFlowchart, number[]>;
+  /** The charts of plan.mermaid, in order. */
+  charts: readonly (MermaidFlowchart | undefined)[];
 }
 
 const lastChecked = new WeakMap<object, Checked>();
@@ -113,9 +115,28 @@ export class CheckPlan {
     });
   }
 
-  /** Node indexes of `chart` to check, in order. */
-  nodes(chart: MermaidFlowchart): Iterable<number> {
-    const found = this.previous?.nodesFound.get(chart);
+  /**
+   * Node indexes of `chart` (the `position`th of plan.mermaid) to check, in order. A chart made
+   * anew after an edit in it keeps the node objects of the unchanged lines (assemble.ts): the
+   * previous chart at the same position lends what those found.
+   */
+  nodes(chart: MermaidFlowchart, position: number): Iterable<number> {
+    let found = this.previous?.nodesFound.get(chart);
+    if (!found && this.previous) {
+      const before = this.previous.charts[position];
+      const beforeFound = before && this.previous.charts.length === this.plan.mermaid.length ? this.previous.nodesFound.get(before) : undefined;
+      if (before && beforeFound) {
+        const s = changedStretch(before.nodes, chart.nodes);
+        const moved = s.nextEnd - s.prevEnd;
+        found = [];
+        for (const i of beforeFound) {
+          if (i < s.start) found.push(i);
+          else if (i >= s.prevEnd) found.push(i + moved);
+        }
+        for (let i = s.start; i < s.nextEnd; i++) found.push(i);
+        found.sort((a, b) => a - b);
+      }
+    }
     if (!found) return chart.nodes.keys();
     if (this.presence.size === 0) return found;
     const out = new Set(found);
@@ -150,6 +171,7 @@ export class CheckPlan {
       stepKeys: this.stepKeys,
       stepFound: this.stepFound,
       nodesFound: this.nodesFound,
+      charts: this.plan.mermaid.map((m) => m.flowchart),
     });
   }
 }

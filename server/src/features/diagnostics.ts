@@ -284,11 +284,11 @@ function checkTasks(plan: Plan, out: Draft[], reuse: CheckPlan): void {
     }
     if (out.length > before) reuse.foundStep(index);
   });
-  for (const block of plan.mermaid) {
+  plan.mermaid.forEach((block, position) => {
     const chart = block.flowchart;
-    if (!chart) continue;
+    if (!chart) return;
     const found: number[] = [];
-    for (const index of reuse.nodes(chart)) {
+    for (const index of reuse.nodes(chart, position)) {
       const node = chart.nodes[index];
       if (node.taskId && node.taskIdSpan && !first.has(node.taskId)) {
         found.push(index);
@@ -304,7 +304,7 @@ function checkTasks(plan: Plan, out: Draft[], reuse: CheckPlan): void {
     for (const { edge, id } of selfLoopsOf(chart)) {
       out.push({ code: 'self-dependency', span: edge.span, message: `The graph makes ${id} depend on itself.`, data: { id } });
     }
-  }
+  });
 }
 
 const selfLoops = new WeakMap<MermaidFlowchart, { edge: MermaidFlowchart['edges'][number]; id: string }[]>();

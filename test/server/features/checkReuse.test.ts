@@ -165,3 +165,17 @@ test('the summary’s task ranges follow lines inserted above them, and steps re
   assert.deepStrictEqual(summary, summarisePlan(fresh3, [], DEFAULT_SETTINGS, 3));
   assert.equal(summary.tasks.find((t) => t.id === 'TASK_0020')!.step, 2, 'the steps after the inserted one are renumbered');
 });
+
+test('a graph node naming no task stays reported while other lines of the graph are typed in, and one typed is reported', () => {
+  const e = editor(generatePlan(30).text);
+  const graph = e.doc.text.indexOf('graph TD') + 'graph TD'.length;
+  e.doc.applyEdits([{ start: graph, end: graph, text: '\n    TASK_0077[TASK_0077: Gone]' }], 50);
+  assertSameDiagnostics(e.doc, 'template', 'an unknown node added at the top of the graph');
+  const last = e.doc.text.indexOf('```', graph) - 1;
+  for (const [i, c] of [...' & TASK_0088'].entries()) {
+    e.doc.applyEdits([{ start: last + i, end: last + i, text: c }], 51 + i);
+    assertSameDiagnostics(e.doc, 'template', `typing ${c} at the end of the graph`);
+  }
+  const found = codes(computeDiagnostics(e.doc.plan, DEFAULT_SETTINGS), 'graph-unknown-task');
+  assert.deepEqual(found.sort(), ['TASK_0077', 'TASK_0088']);
+});
