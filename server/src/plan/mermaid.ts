@@ -39,31 +39,6 @@ export function parseMermaidFlowchart(source: string, taskIdPattern: string): Me
  */
 const keywordOnlyAliases = new WeakMap<MermaidFlowchart, ReadonlySet<string>>();
 
-/**
- * How a chart made by updateFlowchartLine derives from the one before it, for whoever keeps
- * something per chart item (assemble.ts): offsets relative to the content, as the chart's spans.
- * For edges, aliasOccurrences and problems, the new array is the previous one with `removed`
- * items at `at` replaced by `added` new ones; the items before `at` are the very same objects,
- * those after are copies moved by `delta`. (Nodes: those first named above the line are the same
- * objects unless their label changed; the rest are new.)
- */
-export interface FlowchartLineEdit {
-  previous: MermaidFlowchart;
-  lineStart: number;
-  oldLineEnd: number;
-  delta: number;
-  edges: { at: number; removed: number; added: number };
-  aliasOccurrences: { at: number; removed: number; added: number };
-  problems: { at: number; removed: number; added: number };
-}
-
-const lineEdits = new WeakMap<MermaidFlowchart, FlowchartLineEdit>();
-
-/** How `chart` was derived from the previous version's chart, when only a line of it was read again. */
-export function flowchartLineEditOf(chart: MermaidFlowchart): FlowchartLineEdit | undefined {
-  return lineEdits.get(chart);
-}
-
 /** Characters that may carry a statement or a parser state past its line (strings, shape data, directives, comments, `;`). */
 const CROSS_LINE = /["{}%;`]/;
 /** A line starting with one of these keywords is not a vertex statement (mermaid's keywordAt, widened). */
@@ -181,7 +156,6 @@ export function updateFlowchartLine(
   // Edges, occurrences and problems: those of the line replaced; none may cross its edges.
   const edges: MermaidEdge[] = [];
   let edgesBefore = -1;
-  let edgesRemoved = 0;
   for (const e of chart.edges) {
     if (e.span.start < lineStart) {
       if (e.span.end > lineStart || edgesBefore >= 0) return undefined;
@@ -190,7 +164,6 @@ export function updateFlowchartLine(
       if (edgesBefore < 0) edgesBefore = edges.length;
       edges.push(delta === 0 ? e : movedEdge(e, delta));
     } else if (e.span.end > oldLineEnd || edgesBefore >= 0) return undefined;
-    else edgesRemoved++;
   }
   if (edges.length + line.edges.length >= MAX_EDGES) return undefined;
   const newEdges = line.edges.map((e) => ({ ...e, fromSpan: at(e.fromSpan), toSpan: at(e.toSpan), span: at(e.span) }));
@@ -211,12 +184,8 @@ export function updateFlowchartLine(
 
   const aliasOccurrences: { alias: string; span: Span }[] = [];
   let occurrencesBefore = -1;
-  let occurrencesRemoved = 0;
   for (const o of chart.aliasOccurrences) {
-    if (inOldLine(o.span)) {
-      occurrencesRemoved++;
-      continue;
-    }
+    if (inOldLine(o.span)) continue;
     if (gone.has(o.alias)) return undefined;
     if (after(o.span)) {
       if (occurrencesBefore < 0) occurrencesBefore = aliasOccurrences.length;
@@ -230,12 +199,8 @@ export function updateFlowchartLine(
 
   const problems: MermaidProblem[] = [];
   let problemsBefore = -1;
-  let problemsRemoved = 0;
   for (const q of chart.problems) {
-    if (inOldLine(q.span)) {
-      problemsRemoved++;
-      continue;
-    }
+    if (inOldLine(q.span)) continue;
     if (after(q.span)) {
       if (problemsBefore < 0) problemsBefore = problems.length;
       problems.push(delta === 0 ? q : { message: q.message, span: moved(q.span) });
@@ -308,16 +273,6 @@ export function updateFlowchartLine(
   }
   const out: MermaidFlowchart = { keyword: chart.keyword, direction: chart.direction, nodes, edges, aliasOccurrences, problems };
   keywordOnlyAliases.set(out, keywordOnly);
-  const splice = (before: number, total: number, removed: number, added: number) => ({ at: before < 0 ? total - added : before, removed, added });
-  lineEdits.set(out, {
-    previous: chart,
-    lineStart,
-    oldLineEnd,
-    delta,
-    edges: splice(edgesBefore, edges.length, edgesRemoved, line.edges.length),
-    aliasOccurrences: splice(occurrencesBefore, aliasOccurrences.length, occurrencesRemoved, line.aliasOccurrences.length),
-    problems: splice(problemsBefore, problems.length, problemsRemoved, line.problems.length),
-  });
   return out;
 }
 

@@ -4,30 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { flowchartLineEditOf, parseMermaidFlowchart, updateFlowchartLine } from '../../../server/src/plan/mermaid';
-import type { MermaidFlowchart, Span } from '../../../server/src/plan/types';
-
-/** What flowchartLineEditOf says of `updated`: items before the line kept, those after moved. */
-function checkLineEdit(previous: MermaidFlowchart, updated: MermaidFlowchart): void {
-  const edit = flowchartLineEditOf(updated)!;
-  assert.equal(edit.previous, previous);
-  const move = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(move)
-      : value && typeof value === 'object'
-        ? 'start' in value && 'end' in value
-          ? { start: (value as Span).start + edit.delta, end: (value as Span).end + edit.delta }
-          : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, move(v)]))
-        : value;
-  for (const key of ['edges', 'aliasOccurrences', 'problems'] as const) {
-    const { at, removed, added } = edit[key];
-    const before: unknown[] = previous[key];
-    const after: unknown[] = updated[key];
-    assert.equal(after.length, before.length - removed + added, key);
-    for (let i = 0; i < at; i++) assert.equal(after[i], before[i], `${key} ${i} kept`);
-    for (let i = at + removed; i < before.length; i++) assert.deepStrictEqual(after[i - removed + added], move(before[i]), `${key} ${i} moved`);
-  }
-}
+import { parseMermaidFlowchart, updateFlowchartLine } from '../../../server/src/plan/mermaid';
 
 const PATTERN = String.raw`TASK[_-]\d+`;
 
@@ -99,7 +76,6 @@ test('an edit inside one line of a flowchart: the updated chart equals a parse o
       if (!chartAfter) return;
       updated++;
       assert.deepStrictEqual(chartAfter, parseMermaidFlowchart(next, PATTERN), `${JSON.stringify(source)} -> ${JSON.stringify(next)}`);
-      checkLineEdit(old, chartAfter);
       // And again from the updated chart: it carries what the next update needs.
       const again = next.slice(0, start) + 'Q' + next.slice(start);
       const twice = updateFlowchartLine(chartAfter, again, lineStart, next.slice(lineStart, newLineEnd), newLineEnd + 1, PATTERN);
