@@ -158,14 +158,18 @@ export class LspClient {
 
   async open(uri: string, text: string, version = 1): Promise<void> {
     this.texts.set(uri, { text, version });
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'markdown', version, text },
-    });
+    // Every wait is bounded, sends too: a server gone mid-test fails the test rather than hanging it.
+    await this.within(
+      this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'markdown', version, text },
+      }),
+      `didOpen of ${uri}`,
+    );
   }
 
   async close(uri: string): Promise<void> {
     this.texts.delete(uri);
-    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    await this.within(this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }), `didClose of ${uri}`);
   }
 
   /** Sends incremental changes (each in the coordinates left by the previous one) and mirrors them. */
@@ -175,10 +179,13 @@ export class LspClient {
     for (const c of changes) doc.text = applyOne(doc.text, c.range, c.text);
     doc.version++;
     const contentChanges: TextDocumentContentChangeEvent[] = changes.map((c) => ({ range: c.range, text: c.text }));
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri, version: doc.version },
-      contentChanges,
-    });
+    await this.within(
+      this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: doc.version },
+        contentChanges,
+      }),
+      `didChange of ${uri}`,
+    );
     return doc.version;
   }
 
