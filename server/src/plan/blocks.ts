@@ -7,7 +7,7 @@
 // fenced code block (the mermaid graph).
 import type { Root, RootContent } from 'mdast';
 import { applyCuts, CutMap, findCuts, refutedCuts } from './elide';
-import { extractBlockFacts, extractCode, extractTableRow, findTaskIds, normalizeLabel, plainParagraphFacts, tableBlockFacts, taskIdRegExp, type BlockFacts, type CodeFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
+import { extractBlockFacts, extractCode, extractTableRow, normalizeLabel, plainParagraphFacts, tableBlockFacts, taskIdRegExp, type BlockFacts, type CodeFacts, type ExtractContext, type RelMention, type RowFacts, type TableColumns } from './facts';
 import { parseMarkdown, parsePlanMarkdown } from './markdown';
 import { updateFlowchartLine } from './mermaid';
 import type { Span } from './types';
