@@ -447,14 +447,17 @@ function keptSegment(
   const lists = segmentLists(seg);
   const oldLists = segmentLists(previous);
   const oldN = previous.facts.length;
-  // Rows kept at the start.
-  for (let i = 0; i < keepBefore; i++) {
-    const entry = previous.entries[i];
-    if (entry.assembly === assemblyCount) return undefined;
+  /** Row `i` is the previous version's row `old`, moved; false when this assembly took it already. */
+  const keepRow = (i: number, old: number): boolean => {
+    const entry = previous.entries[old];
+    if (entry.assembly === assemblyCount) return false;
     moveEntry(entry, base + t.rowOffsets[i]);
     seg.entries[i] = entry;
-    seg.rows[i] = previous.rows[i];
-  }
+    seg.rows[i] = previous.rows[old];
+    return true;
+  };
+  // Rows kept at the start.
+  for (let i = 0; i < keepBefore; i++) if (!keepRow(i, i)) return undefined;
   for (let k = 0; k < SEGMENT_LISTS; k++) {
     const end = keepBefore ? previous.ends[k][keepBefore - 1] : 0;
     for (let j = 0; j < end; j++) lists[k].push(oldLists[k][j]);
@@ -470,14 +473,7 @@ function keptSegment(
     for (let k = 0; k < SEGMENT_LISTS; k++) seg.ends[k][i] = lists[k].length;
   }
   // Rows kept at the end.
-  for (let i = n - keepAfter; i < n; i++) {
-    const old = i - n + oldN;
-    const entry = previous.entries[old];
-    if (entry.assembly === assemblyCount) return undefined;
-    moveEntry(entry, base + t.rowOffsets[i]);
-    seg.entries[i] = entry;
-    seg.rows[i] = previous.rows[old];
-  }
+  for (let i = n - keepAfter; i < n; i++) if (!keepRow(i, i - n + oldN)) return undefined;
   for (let k = 0; k < SEGMENT_LISTS; k++) {
     const from = oldN - keepAfter > 0 ? previous.ends[k][oldN - keepAfter - 1] : 0;
     const shift = lists[k].length - from;
